@@ -1,0 +1,60 @@
+"""The database is configured as promised: SQLite in WAL with IMMEDIATE writes, or PostgreSQL with health checks."""
+
+from django.db import connection
+
+
+def test_the_database_is_set_up_for_concurrent_reviewers(db):
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        assert settings["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+        assert settings["OPTIONS"]["timeout"] >= 5
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA busy_timeout")
+            assert cursor.fetchone()[0] >= 5000
+    else:
+        assert connection.vendor == "postgresql"
+        assert settings["CONN_HEALTH_CHECKS"] is True
+        import psycopg
+
+        assert psycopg.__version__.startswith("3.")
+
+
+def test_sqlite_files_run_in_wal_mode(tmp_path, django_db_blocker):
+    """The in-memory test database cannot use WAL, so open a file database with the same options."""
+    import sqlite3
+
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    from factcheck.settings import DATABASES
+
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        return test_postgres_is_selected_by_database_url()
+    wrapper = DatabaseWrapper({**DATABASES["default"], "NAME": str(tmp_path / "wal.sqlite3")})
+    with django_db_blocker.unblock():
+        wrapper.connect()
+        try:
+            assert wrapper.connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        finally:
+            wrapper.close()
+    assert sqlite3.connect(tmp_path / "wal.sqlite3").execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_postgres_is_selected_by_database_url():
+    import os
+
+    from factcheck.settings import DATABASES
+
+    url = os.environ.get("DATABASE_URL", "")
+    expected = "django.db.backends.postgresql" if url.startswith("postgres") else "django.db.backends.sqlite3"
+    assert DATABASES["default"]["ENGINE"] == expected
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    import subprocess
+    import sys
+
+    env = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "factcheck.settings"}
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"], env=env, capture_output=True, text=True
+    )
+    assert result.returncode != 0 and "Set SECRET_KEY" in result.stderr
