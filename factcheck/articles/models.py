@@ -1,0 +1,105 @@
+"""Stories and the articles that report them: what reviewers read."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from factcheck.articles.cleaning import content_hash
+
+
+class StoryState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    READY = "ready", "Ready for approval"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    APPROVED = "approved", "Approved"
+
+
+class Story(models.Model):
+    State = StoryState
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=300, unique=True)
+    state = models.CharField(max_length=20, choices=StoryState.choices, default=StoryState.DRAFT)
+    state_reason = models.TextField(blank=True, help_text="Why the story was sent back; shown to its reviewers.")
+    # Bumped by every state change: an approval made on a stale page is refused.
+    version = models.PositiveIntegerField(default=1)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "stories"
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state__in=StoryState.values),
+                name="story_state_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("story-detail", args=[self.slug])
+
+
+class BodyFrozen(ValidationError):
+    """An article's body was changed after spans were anchored to it."""
+
+
+class Article(models.Model):
+    story = models.ForeignKey(Story, on_delete=models.PROTECT, related_name="articles")
+    title = models.CharField(max_length=500)
+    outlet = models.CharField(max_length=200, blank=True)
+    url = models.URLField(max_length=1000, blank=True)
+    published = models.DateField(null=True, blank=True)
+    source_name = models.CharField(max_length=255, blank=True, help_text="File the article was imported from.")
+    raw_text = models.TextField(help_text="The text exactly as imported.")
+    body = models.TextField(help_text="Clean text (NFC, LF line ends) that spans point into.")
+    body_sha256 = models.CharField(max_length=64, editable=False)
+    # A default rather than auto_now_add, so the committed fixture can leave it out.
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords(excluded_fields=["raw_text"])
+
+    class Meta:
+        ordering = ["story", "published", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["story", "body_sha256"], name="article_unique_body"),
+            models.CheckConstraint(condition=~models.Q(body=""), name="article_body_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("article-detail", args=[self.pk])
+
+    def clean(self) -> None:
+        self._refuse_body_change()
+
+    def save(self, *args, **kwargs) -> None:
+        self._refuse_body_change()
+        self.body_sha256 = content_hash(self.body)
+        super().save(*args, **kwargs)
+
+    def _refuse_body_change(self) -> None:
+        # Spans are code-point offsets into the body: a new body would silently move them.
+        if self.pk is None:
+            return
+        stored = Article.objects.filter(pk=self.pk).values_list("body", flat=True).first()
+        if stored is not None and stored != self.body and self.spans.exists():
+            raise BodyFrozen({"body": "This article already has highlighted spans; its body can no longer change."})
