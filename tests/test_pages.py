@@ -1,0 +1,133 @@
+"""Reading pages and the admin: who may see what, and how many queries it costs."""
+
+import pytest
+from django.urls import reverse
+
+from factcheck.review.services import span_create
+
+
+def test_it_sends_anonymous_visitors_to_the_login_page(client, story):
+    article = story.articles.first()
+    for url in [
+        "/",
+        story.get_absolute_url(),
+        article.get_absolute_url(),
+        reverse("article-raw", args=[article.pk]),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+
+
+def test_it_lists_the_story_with_its_article_count(client, alice, story):
+    client.force_login(alice)
+    response = client.get("/")
+    assert response.status_code == 200
+    assert b"US advisers remain in Iraq" in response.content and b"5 articles" in response.content
+
+
+def test_the_story_page_lists_its_five_articles(client, alice, story):
+    client.force_login(alice)
+    response = client.get(story.get_absolute_url())
+    for article in story.articles.all():
+        assert article.title.encode() in response.content
+    assert b"Gulan Media" in response.content and b"10 January 2025" in response.content
+
+
+def test_the_article_page_shows_the_clean_body_exactly(client, alice, story):
+    client.force_login(alice)
+    article = story.articles.get(source_name__startswith="003")
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    assert response.context["article"].body == article.body
+    assert b"Task &amp; Purpose" in response.content
+    assert reverse("article-raw", args=[article.pk]).encode() in response.content
+
+
+def test_the_raw_text_is_served_as_imported(client, alice, story):
+    client.force_login(alice)
+    article = story.articles.first()
+    response = client.get(reverse("article-raw", args=[article.pk]))
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.content.decode() == article.raw_text
+
+
+def test_a_user_without_a_role_sees_no_story(client, nobody, story):
+    client.force_login(nobody)
+    assert b"US advisers" not in client.get("/").content
+    assert client.get(story.get_absolute_url()).status_code == 404
+    assert client.get(story.articles.first().get_absolute_url()).status_code == 404
+
+
+def test_a_guessed_article_id_is_a_404(client, alice, story):
+    client.force_login(alice)
+    assert client.get("/articles/999999/").status_code == 404
+
+
+def test_pages_are_served_under_a_content_security_policy(client, alice, story):
+    client.force_login(alice)
+    policy = client.get("/")["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+
+
+@pytest.mark.parametrize("url", ["/admin/", "/admin/review/span/", "/admin/articles/article/"])
+def test_reviewers_cannot_open_the_admin(client, alice, url):
+    client.force_login(alice)
+    response = client.get(url)
+    assert response.status_code == 302 and "/admin/login/" in response.url
+
+
+def test_staff_outside_the_editors_group_cannot_open_the_admin(client, django_user_model):
+    user = django_user_model.objects.create_user("stray", password="x", is_staff=True)
+    client.force_login(user)
+    assert client.get("/admin/").status_code == 302
+
+
+@pytest.mark.parametrize(
+    "url", ["/admin/", "/admin/articles/story/", "/admin/articles/article/", "/admin/review/span/"]
+)
+def test_editors_use_the_admin(client, erin, story, url):
+    client.force_login(erin)
+    assert client.get(url).status_code == 200
+
+
+def mark_many(article, reviewers, count: int) -> None:
+    for start in range(0, count * 5, 5):
+        for reviewer in reviewers:
+            span_create(
+                article=article,
+                reviewer=reviewer,
+                start=start,
+                end=start + 4,
+                quote=article.body[start : start + 4],
+                label="consistent",
+            )
+
+
+# Session, user, then the page's own queries: the same whatever the number of spans.
+ARTICLE_CHANGELIST_QUERIES = 13
+SPAN_CHANGELIST_QUERIES = 11
+
+
+def test_the_article_changelist_costs_the_same_queries_for_few_or_many_spans(
+    client, erin, alice, bob, story, django_assert_num_queries
+):
+    client.force_login(erin)
+    with django_assert_num_queries(ARTICLE_CHANGELIST_QUERIES):
+        assert client.get("/admin/articles/article/").status_code == 200
+    for article in story.articles.all():
+        mark_many(article, [alice, bob], 40)
+    with django_assert_num_queries(ARTICLE_CHANGELIST_QUERIES):
+        assert client.get("/admin/articles/article/").status_code == 200
+
+
+def test_the_span_changelist_costs_the_same_queries_for_few_or_many_spans(
+    client, erin, alice, story, django_assert_num_queries
+):
+    client.force_login(erin)
+    article = story.articles.first()
+    mark_many(article, [alice], 1)
+    with django_assert_num_queries(SPAN_CHANGELIST_QUERIES):
+        assert client.get("/admin/review/span/").status_code == 200
+    mark_many(article, [alice], 150)
+    with django_assert_num_queries(SPAN_CHANGELIST_QUERIES):
+        assert client.get("/admin/review/span/").status_code == 200
