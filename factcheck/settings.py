@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "csp",
     "factcheck.articles",
     "factcheck.review",
+    "factcheck.consensus",
+    "factcheck.workflow",
+    "factcheck.exports",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,9 @@ urlpatterns = [
     path("stories/<slug:slug>/", articles.story_detail, name="story-detail"),
     path("articles/<int:pk>/raw/", articles.article_raw, name="article-raw"),
     path("", include("factcheck.review.urls")),
+    path("", include("factcheck.consensus.urls")),
+    path("", include("factcheck.workflow.urls")),
+    path("", include("factcheck.exports.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -35,6 +35,10 @@ class Story(models.Model):
         related_name="+",
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    # Consensus rule (factcheck/consensus/rules.py): at least `quorum` reviewers marked a claim
+    # and the most chosen label holds more than `majority` of their verdicts.
+    quorum = models.PositiveSmallIntegerField(default=2)
+    majority = models.FloatField(default=0.5)
     created_at = models.DateTimeField(default=timezone.now)
 
     history = HistoricalRecords()
@@ -54,6 +58,11 @@ class Story(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("story-detail", args=[self.slug])
+
+    @property
+    def is_open_for_review(self) -> bool:
+        """Reviewers may add and change spans only while the story is being reviewed."""
+        return self.state in (StoryState.DRAFT, StoryState.IN_REVIEW, StoryState.CHANGES_REQUESTED)
 
 
 class BodyFrozen(ValidationError):

@@ -27,6 +27,10 @@ class Span(models.Model):
     suffix = models.CharField(max_length=CONTEXT_CHARS, blank=True)
     label = models.CharField(max_length=16, choices=Label.choices)
     note = models.TextField(blank=True)
+    # Set by the consensus grouping (factcheck/consensus/grouping.py), never by the reviewer.
+    group = models.ForeignKey(
+        "consensus.ClaimGroup", null=True, blank=True, on_delete=models.SET_NULL, related_name="spans"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

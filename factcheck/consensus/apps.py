@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ConsensusConfig(AppConfig):
+    name = "factcheck.consensus"
+    label = "consensus"
