@@ -489,7 +489,7 @@ def test_it_cleans_article_shaped_text_into_a_normalised_body(lines, newline):
 
 
 def test_it_does_not_mistake_a_headline_about_a_date_for_a_dateline():
-    raw = "Elections Set for March 3, 2025\nVoters will choose a new council in a poll that is expected to be close."
+    raw = "Elections Set for March 3, 2025\nVoters will choose a new council in a poll expected to be close."
 
     article = clean_article(raw)
 
