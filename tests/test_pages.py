@@ -131,3 +131,40 @@ def test_the_span_changelist_costs_the_same_queries_for_few_or_many_spans(
     mark_many(article, [alice], 150)
     with django_assert_num_queries(SPAN_CHANGELIST_QUERIES):
         assert client.get("/admin/review/span/").status_code == 200
+
+
+def more_stories(count: int) -> None:
+    from factcheck.articles.models import Article, Story
+
+    for n in range(count):
+        extra = Story.objects.create(title=f"Extra story {n}", slug=f"extra-{n}")
+        for m in range(3):
+            Article.objects.create(story=extra, title=f"Article {m}", raw_text="x", body=f"Body {n} {m}.")
+
+
+# Session, user, user and group permissions (for view_story), then the page's own queries.
+STORY_LIST_QUERIES = 5
+STORY_PAGE_QUERIES = 6
+
+
+def test_the_story_list_costs_the_same_queries_for_one_or_many_stories(client, alice, story, django_assert_num_queries):
+    client.force_login(alice)
+    with django_assert_num_queries(STORY_LIST_QUERIES):
+        client.get("/")
+    more_stories(30)
+    with django_assert_num_queries(STORY_LIST_QUERIES):
+        assert b"Extra story 29" in client.get("/").content
+
+
+def test_the_story_page_costs_the_same_queries_for_few_or_many_articles(
+    client, alice, story, django_assert_num_queries
+):
+    from factcheck.articles.models import Article
+
+    client.force_login(alice)
+    with django_assert_num_queries(STORY_PAGE_QUERIES):
+        client.get(story.get_absolute_url())
+    for n in range(40):
+        Article.objects.create(story=story, title=f"Late report {n}", raw_text="x", body=f"Late body {n}.")
+    with django_assert_num_queries(STORY_PAGE_QUERIES):
+        assert b"Late report 39" in client.get(story.get_absolute_url()).content
