@@ -187,6 +187,7 @@ def regroup_article(*, article: Article) -> None:
             "status": outcome.status,
             "label": outcome.label,
             "reviewer_count": outcome.reviewer_count,
+            "votes": " ".join(f"{reviewer}:{label}" for reviewer, label in sorted(votes.items())),
         }
         group = chosen.get(index)
         if group is None:
@@ -208,7 +209,7 @@ def regroup_article(*, article: Article) -> None:
     leftover = [g for pk, g in stored.items() if pk not in taken]
     orphaned = [g for g in leftover if _keeps_something(g)]
     for group in orphaned:
-        fields = {"status": GroupStatus.SINGLE, "label": "", "reviewer_count": 0}
+        fields = {"status": GroupStatus.SINGLE, "label": "", "reviewer_count": 0, "votes": ""}
         if any(getattr(group, name) != value for name, value in fields.items()):
             _update(group, fields)
             changed.append(group.pk)

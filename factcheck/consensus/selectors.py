@@ -132,7 +132,11 @@ def group_detail(*, pk: int) -> QuerySet[ClaimGroup]:
 
 
 def group_spans(*, group: ClaimGroup) -> QuerySet[Span]:
-    return group.spans.select_related("reviewer").order_by("reviewer__username", "start", "end", "pk")
+    return (
+        group.spans.select_related("reviewer")
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.select_related("article")))
+        .order_by("reviewer__username", "start", "end", "pk")
+    )
 
 
 def group_comments(*, group: ClaimGroup) -> QuerySet[Comment]:

@@ -302,5 +302,5 @@ def disputed_queue(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.disputed_queue(), QUEUE_PAGE).get_page(request.GET.get("page"))
     for group in page.object_list:
         group.claim = group.article.body[group.start : group.end]
-        group.reviewer_labels = [(span.reviewer, span.label) for span in group.spans.all()]
+        group.reviewer_labels = [(span.reviewer, span.label, Label(span.label).label) for span in group.spans.all()]
     return render(request, "consensus/queue.html", {"page": page, "statuses": GroupStatus})
