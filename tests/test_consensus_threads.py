@@ -49,7 +49,7 @@ def test_a_comment_shows_author_and_time(client, group, alice):
     comment = Comment.objects.get()
     body = client.get(reverse("group-detail", args=[group.pk])).content.decode()
     assert f'datetime="{comment.created_at.isoformat()}"' in body
-    assert f"<strong>alice</strong> · <time" in body and comment.created_at.strftime("%-d %b %Y, %H:%M") in body
+    assert "<strong>alice</strong> · <time" in body and comment.created_at.strftime("%-d %b %Y, %H:%M") in body
 
 
 @pytest.mark.parametrize("text", ["", "   \n  "])
