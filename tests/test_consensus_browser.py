@@ -1,4 +1,4 @@
-"""In Debian's Chromium: two reviewers disagree, submit, discuss; an editor settles it and the verdict shows everywhere."""
+"""In Chromium: two reviewers disagree, submit and discuss; an editor settles it; the verdict shows everywhere."""
 
 import re
 

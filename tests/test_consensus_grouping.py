@@ -283,3 +283,20 @@ def test_regrouping_twice_changes_nothing(article, alice, bob):
     before = list(ClaimGroup.objects.values_list("pk", "version", "status"))
     regroup_article(article=article)
     assert list(ClaimGroup.objects.values_list("pk", "version", "status")) == before
+
+
+def test_changing_the_storys_rule_recomputes_its_groups(article, alice, bob, django_capture_on_commit_callbacks):
+    mark(article, alice, "by at least three years", "conflicting")
+    mark(article, bob, "by at least three years", "conflicting")
+    assert ClaimGroup.objects.get().status == "consensus"
+    story = article.story
+    story.quorum = 3
+    with django_capture_on_commit_callbacks(execute=True):
+        story.save()
+    assert ClaimGroup.objects.get().status == "disputed"
+    # A save that does not touch the rule (a workflow state change, say) leaves the groups alone.
+    versions = list(ClaimGroup.objects.values_list("version", flat=True))
+    story.state = "in_review"
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        story.save(update_fields=["state"])
+    assert callbacks == [] and list(ClaimGroup.objects.values_list("version", flat=True)) == versions

@@ -140,6 +140,21 @@ def test_the_queue_lists_undecided_disputes_across_stories_oldest_first(client, 
     assert [g.article.story.slug for g in groups] == ["second"]
 
 
+def test_a_claim_whose_spans_are_gone_keeps_its_thread_visible_and_flagged(client, marked, alice, bob):
+    from factcheck.review.models import Span
+    from factcheck.review.services import span_delete
+
+    group = ClaimGroup.objects.get(status="disputed")
+    comment_create(group=group, author=bob, text="Kept for the record")
+    for span in Span.objects.filter(group=group):
+        span_delete(span=span)
+    client.force_login(alice)
+    body = page(client, marked).content.decode()
+    assert f'id="claim-{group.pk}"' in body and "cx-orphan" in body and "no spans left" in body
+    claim = client.get(reverse("group-detail", args=[group.pk])).content.decode()
+    assert "Its thread and decision are kept here." in claim and "Kept for the record" in claim
+
+
 def test_the_story_page_links_to_the_consensus_page(client, marked, alice):
     client.force_login(alice)
     assert reverse("story-consensus", args=[marked.slug]).encode() in client.get(marked.get_absolute_url()).content
