@@ -10,7 +10,13 @@ from django.urls import reverse
 from factcheck.consensus.models import ClaimGroup
 from factcheck.consensus.services import DecisionConflict, group_decide, review_submit
 from tests.conftest import make_user
-from tests.test_consensus_grouping import mark
+from tests.test_consensus_grouping import mark, restore_roles
+
+
+@pytest.fixture
+def roles_restored(transactional_db):
+    # An earlier live-server test's flush may have emptied the roles; the users below need them.
+    restore_roles()
 
 
 @pytest.fixture
@@ -139,7 +145,9 @@ def test_an_editor_may_revise_their_decision_and_history_keeps_both(group, erin)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_editors_deciding_at_the_same_moment_one_wins_in_the_database(story, alice, bob, erin, frank):
+def test_two_editors_deciding_at_the_same_moment_one_wins_in_the_database(
+    roles_restored, story, alice, bob, erin, frank
+):
     group = disputed_group(story, alice, bob)
     seen = group.version
     barrier = threading.Barrier(2)

@@ -2,13 +2,20 @@
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from factcheck.consensus.models import ClaimGroup
 from tests.conftest import login
-from tests.test_consensus_grouping import mark
+from tests.test_consensus_grouping import mark, restore_roles
 
 BOB_TEXT = "delay the planned withdrawal of US forces, originally scheduled for September 2025, by at least three years"
+
+
+@pytest.fixture(autouse=True)
+def roles(transactional_db):
+    # An earlier live-server test's flush may have emptied the roles; the users below need them.
+    restore_roles()
 
 
 def switch_user(page, live_server, username):
