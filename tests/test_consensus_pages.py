@@ -99,6 +99,16 @@ def test_a_filter_that_cannot_match_is_a_400_with_a_reason(client, marked, alice
     assert b"There is no verdict" in response.content or b"not part of this story" in response.content
 
 
+def test_a_bad_filter_over_htmx_answers_with_the_fragment_and_its_reason(client, marked, alice):
+    client.force_login(alice)
+    response = client.get(
+        reverse("story-consensus", args=[marked.slug]), {"label": "maybe"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="groups"') and "There is no verdict “maybe”" in body
+
+
 def test_htmx_filtering_returns_only_the_groups_fragment(client, marked, alice):
     client.force_login(alice)
     response = client.get(

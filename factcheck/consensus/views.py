@@ -17,6 +17,7 @@ from factcheck.consensus import selectors, services
 from factcheck.consensus.access import _get_group_for_user
 from factcheck.consensus.agreement import agreement_from_rows
 from factcheck.consensus.models import ClaimGroup, GroupStatus
+from factcheck.consensus.rules import Vote, reviewer_votes
 from factcheck.review.models import Label, Span
 
 EXCERPT = 60
@@ -76,9 +77,10 @@ def _group_rows(groups: list[ClaimGroup], spans: list[Span], reviewers: list, bo
             by_reviewer[span.reviewer_id].append(span)
         group.cells = [Cell(reviewer, by_reviewer.get(reviewer.pk, [])) for reviewer in reviewers]
         group.claim = bodies[group.article_id][group.start : group.end]
-        labels = [spans[0].label for spans in by_reviewer.values()]
-        group.labels = sorted(set(labels))
-        group.top = max((labels.count(label) for label in set(labels)), default=0)
+        # The same one-vote-per-reviewer reading as the rule that set the group's status.
+        votes = list(reviewer_votes(Vote(s.reviewer_id, s.label, s.start, s.end) for s in mine).values())
+        group.labels = sorted({span.label for span in mine})
+        group.top = max((votes.count(label) for label in set(votes)), default=0)
 
 
 @login_required
