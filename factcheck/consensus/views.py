@@ -120,6 +120,8 @@ def story_consensus(request: HttpRequest, slug: str) -> HttpResponse:
         {"article": article, "groups": by_article.get(article.pk, []), "agreement": agreement.for_article(article.pk)}
         for article in articles
         if filters.article in (None, article.pk)
+        # While filtering, an article with nothing to show is noise (unless it is the one asked for).
+        and (by_article.get(article.pk) or not filters.active or filters.article == article.pk)
     ]
     context.update(
         sections=sections,
