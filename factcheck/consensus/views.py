@@ -20,7 +20,7 @@ from factcheck.consensus.models import ClaimGroup, GroupStatus
 from factcheck.consensus.rules import Vote, reviewer_votes
 from factcheck.review.models import Label, Span
 
-EXCERPT = 60
+LABEL_TEXT = dict(Label.choices)
 
 
 def _messages_text(error: ValidationError) -> str:
@@ -66,6 +66,12 @@ class Cell:
     spans: list
 
 
+def _clip(text: str, limit: int) -> str:
+    # Django's truncatechars normalises every string it sees; on a page of thousands of cells a plain
+    # slice of the few long ones is several times cheaper (bench/consensus.py).
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def _group_rows(groups: list[ClaimGroup], spans: list[Span], reviewers: list, bodies: dict[int, str]) -> None:
     by_group: dict[int, list[Span]] = defaultdict(list)
     for span in spans:
@@ -77,6 +83,11 @@ def _group_rows(groups: list[ClaimGroup], spans: list[Span], reviewers: list, bo
             by_reviewer[span.reviewer_id].append(span)
         group.cells = [Cell(reviewer, by_reviewer.get(reviewer.pk, [])) for reviewer in reviewers]
         group.claim = bodies[group.article_id][group.start : group.end]
+        group.short_claim = _clip(group.claim, 180)
+        for span in mine:
+            span.short_quote = "" if span.quote == group.claim else _clip(span.quote, 70)
+            span.short_note = _clip(span.note, 90)
+            span.label_text = LABEL_TEXT.get(span.label, span.label)
         # The same one-vote-per-reviewer reading as the rule that set the group's status.
         votes = list(reviewer_votes(Vote(s.reviewer_id, s.label, s.start, s.end) for s in mine).values())
         group.labels = sorted({span.label for span in mine})
