@@ -107,3 +107,40 @@ def test_two_reviewers_disagree_discuss_and_an_editor_settles_it(
     expect(page.locator("#decision")).to_contain_text("Conflicting")
     expect(page.locator("#decision")).to_contain_text("Decided by erin")
     assert csp_errors == []
+
+
+def test_two_editors_decide_at_once_and_the_second_sees_the_conflict_in_place(
+    page, browser, live_server, alice, bob, erin, story, django_user_model, output_path
+):
+    from tests.conftest import make_user
+
+    make_user(django_user_model, "frank", "Editors", is_staff=True)
+    article = story.articles.get(source_name__startswith="004")
+    mark(article, alice, "by at least three years", "conflicting")
+    mark(article, bob, BOB_TEXT, "consistent")
+    group = ClaimGroup.objects.get()
+    other = browser.new_context().new_page()
+    try:
+        login(page, live_server, "erin")
+        login(other, live_server, "frank")
+        for editor_page in (page, other):
+            editor_page.goto(f"{live_server.url}/claims/{group.pk}/")
+
+        page.locator("#decision").get_by_label("Conflicting").check()
+        page.locator("#decision").get_by_label("Explanation").fill("Erin: the dates disagree.")
+        page.locator("#decision").get_by_role("button", name="Decide").click()
+        expect(page.locator("#decision")).to_contain_text("Decision saved.")
+
+        decision = other.locator("#decision")
+        decision.get_by_label("Consistent").check()
+        decision.get_by_label("Explanation").fill("Frank: same plan, two phases.")
+        decision.get_by_role("button", name="Decide").click()
+        # The 409 answer is swapped in place (static/js/consensus.js): the message, erin's decision, frank's draft.
+        expect(decision.locator(".cx-conflict")).to_contain_text("erin decided this claim while you were working on it")
+        expect(decision.locator(".cx-final")).to_contain_text("Erin: the dates disagree.")
+        expect(decision.get_by_label("Explanation")).to_have_value("Frank: same plan, two phases.")
+        other.screenshot(path=output_path / "frank-conflict.png", full_page=True)
+    finally:
+        other.context.close()
+    group.refresh_from_db()
+    assert (group.final_label, group.decided_by.username) == ("conflicting", "erin")
