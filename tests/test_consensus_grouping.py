@@ -321,3 +321,27 @@ def test_changing_the_storys_rule_recomputes_its_groups(article, alice, bob, dja
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         story.save(update_fields=["state"])
     assert callbacks == [] and list(ClaimGroup.objects.values_list("version", flat=True)) == versions
+
+
+def test_the_regroup_command_applies_a_changed_rule_and_keeps_threads(article, alice, bob, settings):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    mark(article, alice, "by at least three years", "conflicting")
+    mark(
+        article,
+        bob,
+        "delay the planned withdrawal of US forces, originally scheduled for September 2025, by at least three years",
+        "consistent",
+    )
+    group = ClaimGroup.objects.get()
+    comment_create(group=group, author=bob, text="Same plan")
+    settings.FACTCHECK_GROUP_OVERLAP = "union"
+    out = StringIO()
+    call_command("regroup", story=article.story.slug, stdout=out)
+    assert "1 -> 2 claim groups" in out.getvalue()
+    group.refresh_from_db()
+    assert group.comments.count() == 1 and group.reviewer_count == 1
+    with pytest.raises(CommandError, match="No story"):
+        call_command("regroup", story="nope")
