@@ -85,6 +85,9 @@ def test_two_reviewers_disagree_discuss_and_an_editor_settles_it(
     decision.get_by_role("button", name="Decide").click()
     expect(decision).to_contain_text("Decision saved.")
     expect(decision).to_contain_text("Decided by erin")
+    # The header and the navigation's count follow, out of band.
+    expect(page.locator("#group-status")).to_have_text("decided")
+    expect(page.locator("#nav-disputed .badge")).to_have_count(0)
     page.screenshot(path=output_path / "5-erin-decided.png", full_page=True)
 
     group = ClaimGroup.objects.get()
