@@ -30,9 +30,31 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+def restore_roles() -> None:
+    """Run the role data migrations again (every app's *_roles migration).
+
+    A live-server or transactional test ends with a flush, which empties the Reviewers and Editors
+    groups that those migrations made; a later transactional test would find no roles. Permissions
+    come back with the flush's post_migrate, groups do not.
+    """
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations import RunPython
+
+    loader = MigrationLoader(connection)
+    historical = loader.project_state().apps
+    for key in sorted(loader.graph.nodes):
+        if key[1].endswith("_roles"):
+            for operation in loader.graph.nodes[key].operations:
+                if isinstance(operation, RunPython):
+                    operation.code(historical, None)
+
+
 def make_user(django_user_model, username: str, group: str | None, **flags):
     user = django_user_model.objects.create_user(username=username, password=PASSWORD, **flags)
     if group:
+        if not Group.objects.filter(name=group).exists():
+            restore_roles()
         user.groups.add(Group.objects.get(name=group))
     return user
 

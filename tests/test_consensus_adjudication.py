@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from factcheck.consensus.models import ClaimGroup
 from factcheck.consensus.services import DecisionConflict, group_decide, review_submit
-from tests.conftest import make_user
-from tests.test_consensus_grouping import mark, restore_roles
+from tests.conftest import make_user, restore_roles
+from tests.test_consensus_grouping import mark
 
 
 @pytest.fixture

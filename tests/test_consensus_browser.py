@@ -6,8 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from factcheck.consensus.models import ClaimGroup
-from tests.conftest import login
-from tests.test_consensus_grouping import mark, restore_roles
+from tests.conftest import login, restore_roles
+from tests.test_consensus_grouping import mark
 
 BOB_TEXT = "delay the planned withdrawal of US forces, originally scheduled for September 2025, by at least three years"
 

@@ -13,27 +13,6 @@ from factcheck.consensus.services import comment_create
 from factcheck.review.models import Span
 from factcheck.review.services import span_create, span_delete, span_update
 
-
-def restore_roles() -> None:
-    """Run the role data migrations again (every app's *_roles migration).
-
-    A live-server or transactional test ends with a flush, which empties the Reviewers and Editors
-    groups that those migrations made; a later transactional test would find no roles. Permissions
-    come back with the flush's post_migrate, groups do not.
-    """
-    from django.db import connection
-    from django.db.migrations.loader import MigrationLoader
-    from django.db.migrations.operations import RunPython
-
-    loader = MigrationLoader(connection)
-    historical = loader.project_state().apps
-    for key in sorted(loader.graph.nodes):
-        if key[1].endswith("_roles"):
-            for operation in loader.graph.nodes[key].operations:
-                if isinstance(operation, RunPython):
-                    operation.code(historical, None)
-
-
 ranges = st.tuples(st.integers(0, 200), st.integers(1, 60)).map(lambda t: (t[0], t[0] + t[1]))
 span_lists = st.lists(ranges, min_size=0, max_size=25)
 
