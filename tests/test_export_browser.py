@@ -1,9 +1,11 @@
 """In Debian's Chromium: an editor downloads the verdict CSV, and exports from the admin's changelist."""
 
 import csv
+import importlib
 import io
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from playwright.sync_api import expect
 
 from factcheck.exports.columns import HEADERS
@@ -14,9 +16,19 @@ from tests.conftest import login
 verdicts = test_export_csv.verdicts  # the fixture
 
 
-# The live server needs committed data; serialized_rollback brings back the roles the migrations made,
-# which the flush after another browser test removes.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.fixture(autouse=True)
+def roles(transactional_db):
+    """The Reviewers and Editors groups as the data migrations grant them.
+
+    A browser test runs in a transactional database that is flushed afterwards, and the flush takes the
+    groups the migrations made (the permissions come back, the groups do not); make them again.
+    """
+    for migration in ("factcheck.review.migrations.0002_roles", "factcheck.consensus.migrations.0002_roles"):
+        for name, perms in importlib.import_module(migration).ROLES.items():
+            group, _ = Group.objects.get_or_create(name=name)
+            for perm in perms:
+                app_label, codename = perm.split(".")
+                group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
 
 
 def rows_of(path) -> list[dict]:
