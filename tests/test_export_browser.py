@@ -76,3 +76,26 @@ def test_an_editor_exports_the_filtered_span_changelist_from_the_admin(page, liv
     rows = rows_of(path)
     assert [r["label"] for r in rows] == ["conflicting"]
     assert rows[0]["span_id"] == str(verdicts["a"].pk)
+
+
+def test_an_editor_previews_an_article_csv_and_sees_each_bad_row_named(page, live_server, erin, story, output_path):
+    csv_path = output_path / "articles.csv"
+    csv_path.write_text(
+        "story,title,outlet,url,date,text\n"
+        'New story,Good one,Wire,https://w.example/1,2025-01-02,"Headline\n\nThe advisers stay, officials said."\n'
+        "New story,Bad date,Wire,,02/01/2025,Some text that is fine.\n"
+        "New story,Empty,Wire,,2025-01-02,\n",
+        encoding="utf-8",
+    )
+    login(page, live_server, "erin")
+    page.goto(f"{live_server.url}/admin/articles/article/")
+    page.get_by_role("link", name="Import", exact=True).click()
+    page.set_input_files("input[name=import_file]", str(csv_path))
+    page.locator("input[type=submit]").first.click()
+    expect(page.get_by_text("is not a date; write it as YYYY-MM-DD")).to_be_visible()
+    expect(page.get_by_text("The text of row 3: is empty.")).to_be_visible()
+    # django-import-export shows a row's messages over its error count when the row is pointed at.
+    page.locator("tr", has_text="Bad date").locator(".validation-error-count").hover()
+    expect(page.locator("tr", has_text="Bad date").locator(".validation-error-container")).to_be_visible()
+    page.screenshot(path=output_path / "admin-import-errors.png", full_page=True)
+    assert not story.articles.filter(title__in=["Good one", "Bad date"]).exists()
