@@ -176,9 +176,7 @@ def main(sizes: list[int]) -> None:
                 ("download view, stream consumed", view_s, view_wall, view_mb, view_file),
             ):
                 size = path.stat().st_size / 1e6
-                print(
-                    f"{rows:>10,}  {what:<32} {s:>8.2f} {wall:>8.2f} {mb:>8.0f} {size:>8.1f}  {s / base_s:>5.2f}x"
-                )
+                print(f"{rows:>10,}  {what:<32} {s:>8.2f} {wall:>8.2f} {mb:>8.0f} {size:>8.1f}  {s / base_s:>5.2f}x")
             print()
 
 
