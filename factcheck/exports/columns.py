@@ -9,8 +9,9 @@ Formula-safe cells: a spreadsheet runs a cell that begins with ``=``, ``+``, ``-
 one of those six characters is written with a leading apostrophe (``'=1+1``), which spreadsheets show
 as text and hide. Nothing else is changed: quotes, commas, line breaks, emoji and right-to-left text go
 through unchanged. Readers that want the original text drop one leading apostrophe from a cell whose
-second character is one of the six. The JSON-LD exports (claimreview.py, annotations.py) carry the
-original text, unescaped.
+second character is one of the six. The escape is done by the database in the SELECT (SafeText; the
+evidence cell, built here, by safe_cell): per-cell Python calls were most of the export's CPU time.
+The JSON-LD exports (claimreview.py, annotations.py) carry the original text, unescaped.
 
 One row per span (a reviewer's verdict). The query is one SELECT whatever the number of rows: the
 span, its article, story, reviewer and claim group are joined, and its evidence is LEFT JOINed, so a
