@@ -166,3 +166,8 @@ LOGGING = {
 # are at least MIN_OVERLAP of the shorter span ("shorter") or of both together ("union").
 FACTCHECK_GROUP_MIN_OVERLAP = float(os.environ.get("FACTCHECK_GROUP_MIN_OVERLAP", "0.5"))
 FACTCHECK_GROUP_OVERLAP = os.environ.get("FACTCHECK_GROUP_OVERLAP", "shorter")
+# Exports (factcheck/exports): who signs the published ClaimReview, and the site's address for the
+# links the export command writes (the download views use the request's address).
+FACTCHECK_PUBLISHER_NAME = os.environ.get("FACTCHECK_PUBLISHER_NAME", "Factcheck newsroom")
+FACTCHECK_PUBLISHER_URL = os.environ.get("FACTCHECK_PUBLISHER_URL", "")
+FACTCHECK_SITE_URL = os.environ.get("FACTCHECK_SITE_URL", "http://localhost:8000")

@@ -2,9 +2,12 @@
 
 from django.contrib import admin
 from django.db.models import Count
+from import_export.admin import ImportMixin
+from import_export.formats.base_formats import CSV
 from simple_history.admin import SimpleHistoryAdmin
 
 from factcheck.articles.models import Article, Story
+from factcheck.exports.resources import ArticleImportResource
 
 
 class ArticleInline(admin.TabularInline):
@@ -33,7 +36,10 @@ class StoryAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(SimpleHistoryAdmin):
+class ArticleAdmin(ImportMixin, SimpleHistoryAdmin):
+    # Import: a CSV of articles, cleaned like `manage.py import_articles` (factcheck/exports/resources.py).
+    resource_classes = [ArticleImportResource]
+    import_formats = [CSV]
     list_display = ("title", "story", "outlet", "published", "span_count", "imported_at")
     list_filter = ("story", "outlet", "published")
     list_select_related = ("story",)

@@ -1,8 +1,11 @@
 """Admin for spans and their evidence."""
 
 from django.contrib import admin
+from import_export.admin import ExportMixin
+from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
+from factcheck.exports.resources import VerdictResource
 from factcheck.review.models import Evidence, Span
 
 
@@ -16,7 +19,10 @@ class EvidenceInline(admin.TabularInline):
 
 
 @admin.register(Span)
-class SpanAdmin(SimpleHistoryAdmin):
+class SpanAdmin(ExportMixin, SimpleHistoryAdmin):
+    # Export: the verdict CSV's columns (factcheck/exports/columns.py) for the filtered changelist.
+    resource_classes = [VerdictResource]
+    export_formats = [CSV, XLSX]
     list_display = ("short_quote", "label", "article", "reviewer", "start", "end", "updated_at")
     list_filter = ("label", "article__story", "reviewer", "updated_at")
     list_select_related = ("article", "reviewer")

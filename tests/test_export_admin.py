@@ -1,0 +1,181 @@
+"""The admin: verdicts exported with django-import-export (CSV, XLSX) for the filtered changelist, and
+articles imported from CSV through the import's own cleaning, with a preview and per-row errors."""
+
+import csv
+import io
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from factcheck.articles.cleaning import clean_article
+from factcheck.articles.models import Article, Story
+from factcheck.exports.columns import HEADERS
+from factcheck.review.models import Span
+from tests import test_export_csv
+from tests.test_export_csv import approve, download, mark, read_csv
+
+verdicts = test_export_csv.verdicts  # the fixture
+
+EXPORT_URL = "/admin/review/span/export/"
+IMPORT_URL = "/admin/articles/article/import/"
+PROCESS_URL = "/admin/articles/article/process_import/"
+
+
+def export_form(file_format: int) -> dict:
+    # Format 0 is CSV, 1 is XLSX (SpanAdmin.export_formats); every column ticked.
+    return {"format": str(file_format), "resource": "0", **{f"verdictresource_{key}": "on" for key in HEADERS}}
+
+
+def test_the_admin_exports_the_filtered_verdicts_as_csv_with_the_same_cells_as_the_download(client, erin, verdicts):
+    client.force_login(erin)
+    page = client.get(EXPORT_URL + "?label__exact=conflicting")
+    assert page.status_code == 200 and b'name="verdictresource_evidence"' in page.content
+    response = client.post(EXPORT_URL + "?label__exact=conflicting", export_form(0))
+    assert response.status_code == 200, response.content[:500]
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"), newline="")))
+    assert [int(r["span_id"]) for r in rows] == list(
+        Span.objects.filter(label="conflicting").order_by("pk").values_list("pk", flat=True)
+    )
+    streamed = {r["span_id"]: r for r in read_csv(download(client))}
+    assert all(row == streamed[row["span_id"]] for row in rows)
+
+
+def test_the_admin_exports_xlsx_with_formula_safe_text_cells(client, erin, alice):
+    story = approve(Story.objects.create(title="Sheet", slug="sheet"), erin)
+    body = "=SUM(A1:A9) was typed by the minister."
+    article = Article.objects.create(story=story, title="=cmd|' /C calc'!A0", raw_text=body, body=body)
+    mark(article, alice, "=SUM(A1:A9)", note="@risky")
+    client.force_login(erin)
+    response = client.post(EXPORT_URL, export_form(1))
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    header, row = [[cell.value for cell in r] for r in sheet.iter_rows(min_row=1, max_row=2)]
+    assert header == HEADERS
+    cells = dict(zip(header, row, strict=True))
+    assert cells["quote"] == "'=SUM(A1:A9)" and cells["note"] == "'@risky"
+    assert cells["article_title"] == "'=cmd|' /C calc'!A0"
+    # Stored as text, never as a formula.
+    assert all(cell.data_type != "f" for r in sheet.iter_rows() for cell in r)
+
+
+def test_reviewers_cannot_reach_the_admin_export_or_import(client, alice):
+    client.force_login(alice)
+    for url in (EXPORT_URL, IMPORT_URL):
+        response = client.get(url)
+        assert response.status_code == 302 and "/admin/login/" in response.url
+
+
+def upload(client, text: str):
+    data = {
+        "resource": "0",
+        "format": "0",
+        "import_file": SimpleUploadedFile("articles.csv", text.encode("utf-8"), content_type="text/csv"),
+    }
+    return client.post(IMPORT_URL, data)
+
+
+def csv_text(rows: list[dict]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=["story", "title", "outlet", "url", "date", "text"])
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+RAW = (
+    "Share this article\n\nBaghdad  \r\nThe advisers stay until September 2025, officials said.\r\n\n"
+    "READ MORE: Other news\n"
+)
+
+
+def test_the_article_import_previews_then_stores_rows_cleaned_like_the_import_command(client, erin, story):
+    client.force_login(erin)
+    before = Article.objects.count()
+    text = csv_text(
+        [
+            {
+                "story": "New story",
+                "title": "First",
+                "outlet": "Wire",
+                "url": "https://w.example/1",
+                "date": "2025-01-02",
+                "text": RAW,
+            },
+            {
+                "story": story.title,
+                "title": "Second",
+                "outlet": "",
+                "url": "",
+                "date": "",
+                "text": "A headline\n\nThe advisers stay in Erbil, the ministry said. 🇮🇶 مستشارون أمريكيون",
+            },
+        ]
+    )
+    preview = upload(client, text)
+    assert preview.status_code == 200
+    result = preview.context["result"]
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert [row.import_type for row in result.rows] == ["new", "new"]
+    assert Article.objects.count() == before  # the preview stores nothing
+    confirm = preview.context["confirm_form"].initial
+    response = client.post(PROCESS_URL, confirm)
+    assert response.status_code == 302
+    first = Article.objects.get(title="First")
+    assert first.body == clean_article(RAW).body
+    # The raw text is kept as read (the CSV reader turns CR LF inside a cell into LF).
+    assert first.raw_text == RAW.replace("\r\n", "\n")
+    assert (first.story.title, first.outlet, first.url, str(first.published)) == (
+        "New story",
+        "Wire",
+        "https://w.example/1",
+        "2025-01-02",
+    )
+    assert Article.objects.get(title="Second").story == story
+
+
+def test_the_article_import_names_each_bad_row_and_stores_nothing(client, erin, story):
+    client.force_login(erin)
+    seed = story.articles.first()
+    before = Article.objects.count()
+    text = csv_text(
+        [
+            {"story": "S", "title": "Empty", "text": "   "},
+            {"story": "S", "title": "Boilerplate only", "text": "Share this article\nREAD MORE: x\n"},
+            {"story": "S", "title": "Bad date", "date": "10/01/2025", "text": "Some real text here."},
+            {"story": story.title, "title": "Seen", "text": seed.raw_text},
+            {"story": "S", "title": "Good", "text": "A fine paragraph."},
+            {"story": "S", "title": "Twice", "text": "A fine paragraph.\n"},
+            {"story": "", "title": "No story", "text": "Text without a story."},
+        ]
+    )
+    preview = upload(client, text)
+    assert preview.status_code == 200
+    result = preview.context["result"]
+    errors = {row.number: {k: " ".join(v) for k, v in row.error_dict.items()} for row in result.invalid_rows}
+    assert set(errors) == {1, 2, 3, 4, 6, 7}
+    assert "is empty" in errors[1]["text"]
+    assert "no article text is left" in errors[2]["text"]
+    assert errors[3] == {"date": "'10/01/2025' is not a date; write it as YYYY-MM-DD, e.g. 2025-01-31."}
+    assert errors[4] == {"text": f"The story already has this text, as the article {seed.title!r}."}
+    assert errors[6] == {"text": "The same text is already in row 5 of this file."}
+    assert "story's title" in errors[7]["story"]
+    page = preview.content.decode()
+    assert "is not a date" in page and "already in row 5" in page
+    assert "confirm_form" not in preview.context or preview.context["confirm_form"] is None
+    assert Article.objects.count() == before
+
+
+def test_a_file_without_the_text_column_is_refused_with_a_message(client, erin, db):
+    client.force_login(erin)
+    preview = upload(client, "story,title\nS,T\n")
+    assert preview.status_code == 200
+    assert "text is missing" in preview.content.decode()
+    assert not Article.objects.exists()
+
+
+@pytest.mark.parametrize("url", [EXPORT_URL, IMPORT_URL])
+def test_editors_see_the_export_and_import_pages(client, erin, url, db):
+    client.force_login(erin)
+    assert client.get(url).status_code == 200

@@ -1,0 +1,328 @@
+"""The verdict CSV: its rows, safe cells, round trip, stable bytes, filters, access and constant queries."""
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from factcheck.articles.models import Article, Story, StoryState
+from factcheck.consensus.models import ClaimGroup, GroupStatus
+from factcheck.exports.columns import HEADERS, verdict_records
+from factcheck.exports.selectors import export_spans, parse_filters
+from factcheck.review.models import Span
+from factcheck.review.services import EvidenceRef, span_create
+
+URL = reverse("export-verdicts-csv")
+
+
+def approve(story: Story, editor) -> Story:
+    Story.objects.filter(pk=story.pk).update(state=StoryState.APPROVED, approved_by=editor, approved_at=timezone.now())
+    story.refresh_from_db()
+    return story
+
+
+def find(article: Article, text: str) -> tuple[int, int]:
+    start = article.body.index(text)
+    return start, start + len(text)
+
+
+def mark(article: Article, reviewer, text: str, label: str = "conflicting", note: str = "", evidence=()) -> Span:
+    start, end = find(article, text)
+    span, created = span_create(
+        article=article, reviewer=reviewer, start=start, end=end, quote=text, label=label, note=note, evidence=evidence
+    )
+    assert created
+    return span
+
+
+def mark_many(article: Article, reviewer, count: int) -> None:
+    """`count` spans of five code points each, side by side from the body's start."""
+    for start in range(0, count * 5, 5):
+        span_create(
+            article=article,
+            reviewer=reviewer,
+            start=start,
+            end=start + 4,
+            quote=article.body[start : start + 4],
+            label="consistent",
+        )
+
+
+def read_csv(content: bytes) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(content.decode("utf-8"), newline="")))
+
+
+def download(client, **params) -> bytes:
+    response = client.get(URL, params)
+    assert response.status_code == 200, response.content
+    assert response.streaming
+    return b"".join(response.streaming_content)
+
+
+@pytest.fixture
+def verdicts(story, alice, bob, erin):
+    """Three verdicts on the seed story, one with two pieces of evidence, two in a decided claim group."""
+    articles = list(story.articles.order_by("pk"))
+    first, second, third = articles[0], articles[1], articles[2]
+    word = first.body.split()[3]
+    span_a = mark(
+        first,
+        alice,
+        word,
+        label="conflicting",
+        note="Contradicted by two outlets",
+        evidence=[
+            EvidenceRef(second.pk, *find(second, second.body.split()[2]), second.body.split()[2]),
+            EvidenceRef(third.pk, *find(third, third.body.split()[1]), third.body.split()[1]),
+        ],
+    )
+    span_b = mark(first, bob, word, label="consistent")
+    mark(second, alice, second.body.split()[5], label="unsupported")
+    group = ClaimGroup.objects.create(
+        article=first,
+        start=span_a.start,
+        end=span_a.end,
+        status=GroupStatus.DISPUTED,
+        reviewer_count=2,
+        final_label="conflicting",
+        final_note="Two reports give 2025.",
+        decided_by=erin,
+        decided_at=dt.datetime(2025, 2, 3, 10, 30, tzinfo=dt.UTC),
+    )
+    Span.objects.filter(pk__in=[span_a.pk, span_b.pk]).update(group=group)
+    approve(story, erin)
+    return {"a": span_a, "b": span_b, "group": group}
+
+
+def test_it_has_one_row_per_approved_verdict_with_every_column(client, erin, verdicts, story, alice):
+    # A verdict on a story still in review stays out of the default export.
+    draft = Story.objects.create(title="Draft story", slug="draft-story")
+    other = Article.objects.create(story=draft, title="Other", raw_text="Some text here.", body="Some text here.")
+    mark(other, alice, "text")
+    client.force_login(erin)
+    rows = read_csv(download(client))
+    assert len(rows) == Span.objects.filter(article__story__state=StoryState.APPROVED).count() == 3
+    assert list(rows[0].keys()) == HEADERS
+    span_a = verdicts["a"]
+    row = next(r for r in rows if r["span_id"] == str(span_a.pk))
+    article = span_a.article
+    assert row["story"] == story.title
+    assert (row["article_title"], row["outlet"], row["url"]) == (article.title, article.outlet, article.url)
+    assert row["published"] == (article.published.isoformat() if article.published else "")
+    assert row["body_sha256"] == article.body_sha256
+    assert (int(row["start"]), int(row["end"]), row["quote"]) == (span_a.start, span_a.end, span_a.quote)
+    assert article.body[span_a.start : span_a.end] == row["quote"]
+    assert (row["context_before"], row["context_after"]) == (span_a.prefix, span_a.suffix)
+    assert (row["reviewer"], row["label"], row["note"]) == ("alice", "conflicting", "Contradicted by two outlets")
+    evidence = row["evidence"].split("\n")
+    assert [line.split(" [")[0] for line in evidence] == [e.article.title for e in span_a.evidence.order_by("article")]
+    assert all(f'"{e.quote}"' in row["evidence"] for e in span_a.evidence.all())
+    group = verdicts["group"]
+    assert (row["group_id"], row["consensus_label"], row["final_label"]) == (str(group.pk), "", "conflicting")
+    assert (row["final_note"], row["decided_by"], row["decided_at"]) == (
+        "Two reports give 2025.",
+        "erin",
+        "2025-02-03T10:30:00+00:00",
+    )
+    story.refresh_from_db()
+    assert (row["story_state"], row["approved_by"]) == ("approved", "erin")
+    assert row["approved_at"] == story.approved_at.astimezone(dt.UTC).isoformat(timespec="seconds")
+    lone = next(r for r in rows if r["label"] == "unsupported")
+    assert (lone["evidence"], lone["group_id"], lone["final_label"], lone["decided_by"]) == ("", "", "", "")
+
+
+def test_rows_come_in_story_article_position_reviewer_order(client, erin, verdicts):
+    client.force_login(erin)
+    rows = read_csv(download(client))
+    keys = [(int(r["span_id"]),) for r in rows]
+    spans = {s.pk: s for s in Span.objects.select_related("reviewer")}
+    ordered = sorted(
+        keys, key=lambda k: (spans[k[0]].article_id, spans[k[0]].start, spans[k[0]].end, spans[k[0]].reviewer.username)
+    )
+    assert keys == ordered
+    assert [r["reviewer"] for r in rows[:2]] == ["alice", "bob"]
+
+
+FORMULAS = ["=1+1", "+44 20 7946 0000", "-2", "@SUM(A1)", "\tcmd", "\rline", '=HYPERLINK("http://x")']
+
+
+@pytest.mark.parametrize("text", FORMULAS)
+def test_a_cell_that_starts_like_a_formula_gets_a_leading_apostrophe(client, erin, alice, text):
+    story = approve(Story.objects.create(title="Formulas", slug="formulas"), erin)
+    body = f"{text} is what the minister said, verbatim."
+    article = Article.objects.create(story=story, title=text, outlet="@outlet", raw_text=body, body=body)
+    mark(article, alice, text, note=text)
+    client.force_login(erin)
+    row = read_csv(download(client))[0]
+    for column in ("article_title", "quote"):
+        assert row[column] == "'" + text
+    # The note is stored stripped, so a leading tab or carriage return never reaches it.
+    assert row["note"] == ("'" + text if text == text.strip() else text.strip())
+    assert row["outlet"] == "'@outlet"
+    # The machine-readable path keeps the original text.
+    record = dict(zip(HEADERS, next(verdict_records(Span.objects.all())), strict=True))
+    assert record["quote"] == text and record["outlet"] == "@outlet"
+
+
+HARD = [
+    'He said "no", then "yes"',
+    "one, two, three",
+    "first line\nsecond line\r\nthird",
+    "Flags 🇮🇶 and faces 👩🏽‍💻 survive",
+    "مستشارون أمريكيون في العراق",
+    "שלום, עולם",
+    "e\u0301 (a combining accent)",
+    "trailing apostrophe'",
+    "'already quoted",
+]
+
+
+def test_quotes_commas_line_breaks_emoji_and_right_to_left_text_round_trip(client, erin, alice):
+    story = approve(Story.objects.create(title="Round trip", slug="round-trip"), erin)
+    body = "\n".join(HARD)
+    article = Article.objects.create(story=story, title='Title, with "quotes"', raw_text=body, body=body)
+    for text in HARD:
+        mark(article, alice, text, note=f"note: {text}")
+    client.force_login(erin)
+    rows = read_csv(download(client))
+    expected = {
+        (article.body[s.start : s.end], s.note) for s in Span.objects.filter(article=article)
+    }  # from the database, not from the CSV
+    assert {(r["quote"], r["note"]) for r in rows} == expected
+    assert {r["article_title"] for r in rows} == {'Title, with "quotes"'}
+    assert all(r["body_sha256"] == article.body_sha256 for r in rows)
+
+
+def test_two_exports_of_the_same_data_are_byte_identical_and_the_command_writes_the_same_bytes(
+    client, erin, verdicts, tmp_path
+):
+    client.force_login(erin)
+    first, second = download(client), download(client)
+    assert first == second
+    out = tmp_path / "verdicts.csv"
+    call_command("export_verdicts", "-o", str(out), stderr=io.StringIO())
+    assert out.read_bytes() == first
+    assert first.startswith(b"span_id,story,") and first.endswith(b"\r\n")
+
+
+def test_the_excel_option_starts_with_a_bom_and_nothing_else_changes(client, erin, verdicts, tmp_path):
+    client.force_login(erin)
+    plain = download(client)
+    excel = download(client, excel="1")
+    assert excel == "\ufeff".encode() + plain
+    assert client.get(URL, {"excel": "1"})["Content-Disposition"].endswith('-excel.csv"')
+    out = tmp_path / "excel.csv"
+    call_command("export_verdicts", "--excel", "-o", str(out), stderr=io.StringIO())
+    assert out.read_bytes() == excel
+
+
+def test_filters_pick_story_state_and_dates(client, erin, alice, verdicts, story):
+    draft = Story.objects.create(title="A draft", slug="a-draft")
+    article = Article.objects.create(story=draft, title="Draft article", raw_text="Words in a draft.", body="Words.")
+    old = mark(article, alice, "Words")
+    Span.objects.filter(pk=old.pk).update(updated_at=dt.datetime(2024, 5, 1, 23, 59, tzinfo=dt.UTC))
+    client.force_login(erin)
+
+    def span_ids(**params) -> set[int]:
+        return {int(r["span_id"]) for r in read_csv(download(client, **params))}
+
+    approved = set(Span.objects.filter(article__story=story).values_list("pk", flat=True))
+    assert span_ids() == approved
+    assert span_ids(state="all") == approved | {old.pk}
+    assert span_ids(state="draft") == {old.pk}
+    assert span_ids(story="a-draft", state="all") == {old.pk}
+    assert span_ids(story="a-draft") == set()
+    assert span_ids(state="all", until="2024-05-01") == {old.pk}
+    assert span_ids(state="all", since="2024-05-02") == approved
+    assert span_ids(state="all", since="2024-05-01", until="2024-05-01") == {old.pk}
+    response = client.get(URL, {"story": "a-draft", "state": "all"})
+    assert response["Content-Disposition"] == 'attachment; filename="verdicts-a-draft-all.csv"'
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"state": "published"}, "state: 'published' is not a story state"),
+        ({"story": "no-such-story"}, "story: there is no story 'no-such-story'"),
+        ({"since": "31/01/2025"}, "since: '31/01/2025' is not a date; write it as YYYY-MM-DD"),
+        ({"until": "2025-02-30"}, "until: '2025-02-30' is not a date"),
+        ({"since": "2025-02-01", "until": "2025-01-01"}, "since (2025-02-01) is after until (2025-01-01)"),
+    ],
+)
+def test_a_bad_filter_is_a_400_that_says_what_is_wrong(client, erin, story, params, message):
+    client.force_login(erin)
+    response = client.get(URL, params)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+def test_the_command_refuses_a_bad_filter_and_writes_no_file(db, tmp_path):
+    out = tmp_path / "x.csv"
+    with pytest.raises(Exception, match="is not a story state"):
+        call_command("export_verdicts", "--state", "nope", "-o", str(out))
+    assert not out.exists()
+
+
+def test_reviewers_get_403_and_visitors_the_login_page(client, alice, nobody, verdicts):
+    assert client.get(URL).status_code == 302
+    for user in (alice, nobody):
+        client.force_login(user)
+        assert client.get(URL).status_code == 403
+        assert client.get(reverse("export-index")).status_code == 403
+
+
+def test_the_exports_page_lists_the_stories_and_the_columns(client, erin, verdicts, story):
+    client.force_login(erin)
+    response = client.get(reverse("export-index"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert story.title in page and reverse("export-claimreview", args=[story.slug]) in page
+    assert all(f"<code>{header}</code>" in page for header in HEADERS)
+
+
+def test_the_export_reads_the_database_in_one_query_for_3_or_300_rows(
+    client, erin, alice, bob, story, django_assert_num_queries
+):
+    first, second = story.articles.order_by("pk")[:2]
+    mark_many(first, alice, 3)
+    approve(story, erin)
+    spans = export_spans(parse_filters({}))
+    with django_assert_num_queries(1):
+        assert len(list(verdict_records(spans))) == 3
+    mark_many(first, bob, 150)
+    mark_many(second, alice, 147)
+    for span in Span.objects.filter(reviewer=bob)[:50]:
+        ref = EvidenceRef(second.pk, 0, 4, second.body[:4])
+        span_create(
+            article=first,
+            reviewer=alice,
+            start=span.start + 1,
+            end=span.end,
+            quote=first.body[span.start + 1 : span.end],
+            label="conflicting",
+            evidence=[ref, EvidenceRef(second.pk, 5, 9, second.body[5:9])],
+        )
+    count = Span.objects.count()
+    assert count == 350
+    with django_assert_num_queries(1):
+        assert len(list(verdict_records(spans, chunk_size=100))) == count
+
+
+# Session, user, the Editors check, the story filter, then the one export query: for 3 or 300 rows.
+DOWNLOAD_QUERIES = 5
+
+
+def test_the_download_costs_the_same_queries_for_3_or_300_rows(client, erin, alice, story, django_assert_num_queries):
+    article = story.articles.first()
+    mark_many(article, alice, 3)
+    approve(story, erin)
+    client.force_login(erin)
+    with django_assert_num_queries(DOWNLOAD_QUERIES):
+        assert len(read_csv(download(client, story=story.slug))) == 3
+    mark_many(Article.objects.get(pk=story.articles.order_by("pk")[1].pk), alice, 297)
+    with django_assert_num_queries(DOWNLOAD_QUERIES):
+        assert len(read_csv(download(client, story=story.slug))) == 300
