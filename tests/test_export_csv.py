@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from factcheck.articles.models import Article, Story, StoryState
 from factcheck.consensus.models import ClaimGroup, GroupStatus
+from factcheck.consensus.services import group_decide
 from factcheck.exports.columns import HEADERS, verdict_records
 from factcheck.exports.selectors import export_spans, parse_filters
 from factcheck.review.models import Span
@@ -82,18 +83,15 @@ def verdicts(story, alice, bob, erin):
     )
     span_b = mark(first, bob, word, label="consistent")
     mark(second, alice, second.body.split()[5], label="unsupported")
-    group = ClaimGroup.objects.create(
-        article=first,
-        start=span_a.start,
-        end=span_a.end,
-        status=GroupStatus.DISPUTED,
-        reviewer_count=2,
-        final_label="conflicting",
-        final_note="Two reports give 2025.",
-        decided_by=erin,
-        decided_at=dt.datetime(2025, 2, 3, 10, 30, tzinfo=dt.UTC),
+    # Grouping runs on every span write: alice and bob marked the same word, so they disagree in one group.
+    group = Span.objects.get(pk=span_a.pk).group
+    assert group.status == GroupStatus.DISPUTED and group == Span.objects.get(pk=span_b.pk).group
+    group = group_decide(
+        group=group, editor=erin, final_label="conflicting", final_note="Two reports give 2025.", version=group.version
     )
-    Span.objects.filter(pk__in=[span_a.pk, span_b.pk]).update(group=group)
+    # A fixed decision time, so the row's cell can be compared to a literal.
+    ClaimGroup.objects.filter(pk=group.pk).update(decided_at=dt.datetime(2025, 2, 3, 10, 30, tzinfo=dt.UTC))
+    group.refresh_from_db()
     approve(story, erin)
     return {"a": span_a, "b": span_b, "group": group}
 
@@ -132,7 +130,10 @@ def test_it_has_one_row_per_approved_verdict_with_every_column(client, erin, ver
     assert (row["story_state"], row["approved_by"]) == ("approved", "erin")
     assert row["approved_at"] == story.approved_at.astimezone(dt.UTC).isoformat(timespec="seconds")
     lone = next(r for r in rows if r["label"] == "unsupported")
-    assert (lone["evidence"], lone["group_id"], lone["final_label"], lone["decided_by"]) == ("", "", "", "")
+    # Every span is grouped on save; a claim only one reviewer marked is a "single" group, undecided.
+    lone_group = Span.objects.get(pk=lone["span_id"]).group
+    assert lone["group_id"] == (str(lone_group.pk) if lone_group else "")
+    assert (lone["evidence"], lone["final_label"], lone["decided_by"]) == ("", "", "")
 
 
 def test_rows_come_in_story_article_position_reviewer_order(client, erin, verdicts):

@@ -10,6 +10,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from factcheck.consensus.models import ClaimGroup, GroupStatus
+from factcheck.consensus.services import group_decide
 from factcheck.review.models import Span
 from factcheck.review.services import EvidenceRef
 from tests.test_export_csv import approve, find, mark
@@ -37,16 +38,21 @@ def claims(story, alice, bob, erin):
         evidence=[EvidenceRef(first.pk, *find(first, words[20]), words[20])],
     )
 
-    def group(spans, **fields) -> ClaimGroup:
-        g = ClaimGroup.objects.create(article=first, start=spans[0].start, end=spans[0].end, reviewer_count=2, **fields)
-        Span.objects.filter(pk__in=[s.pk for s in spans]).update(group=g)
-        return g
+    # Grouping runs on every span write; the decision goes through the editor's service.
+    def group(spans) -> ClaimGroup:
+        return Span.objects.get(pk=spans[0].pk).group
 
-    groups = {
-        "agreed": group(agreed, status=GroupStatus.CONSENSUS, label="consistent"),
-        "decided": group(decided, status=GroupStatus.DISPUTED, final_label="conflicting", final_note="2025, not 2023."),
-        "open": group(open_dispute, status=GroupStatus.DISPUTED),
-    }
+    groups = {"agreed": group(agreed), "decided": group(decided), "open": group(open_dispute)}
+    assert (groups["agreed"].status, groups["agreed"].label) == (GroupStatus.CONSENSUS, "consistent")
+    assert groups["decided"].status == groups["open"].status == GroupStatus.DISPUTED
+    groups["decided"] = group_decide(
+        group=groups["decided"],
+        editor=erin,
+        final_label="conflicting",
+        final_note="2025, not 2023.",
+        version=groups["decided"].version,
+    )
+    lone.refresh_from_db()
     return {"groups": groups, "lone": lone, "first": first, "second": second}
 
 
@@ -65,11 +71,11 @@ def test_claimreview_has_one_review_per_claim_whose_verdict_stands(client, erin,
     assert document["@context"] == "https://schema.org"
     reviews = document["@graph"]
     groups = claims["groups"]
-    # The undecided dispute has no verdict yet; the lone span stands for itself.
+    # The undecided dispute has no verdict yet; the claim only alice marked stands with her verdict.
     assert [r["url"].rsplit("#", 1)[1] for r in reviews] == [
         f"claim-g{groups['agreed'].pk}",
         f"claim-g{groups['decided'].pk}",
-        f"claim-s{claims['lone'].pk}",
+        f"claim-g{claims['lone'].group_id}",
     ]
     ratings = [(r["reviewRating"]["name"], r["reviewRating"]["alternateName"]) for r in reviews]
     assert ratings == [("consistent", "Consistent"), ("conflicting", "Conflicting"), ("unsupported", "Unsupported")]

@@ -4,8 +4,8 @@ Which claims: a story's claims are published only once an editor has approved th
   - a claim group (overlapping spans of several reviewers on one article) whose verdict stands: the
     editor's final label, else the reviewers' consensus label. A disputed group nobody has decided has
     no verdict yet, so it is left out rather than published with one reviewer's opinion;
-  - a span that belongs to no group (the consensus step never grouped it): its reviewer's label is
-    the only verdict there is.
+  - a group only one reviewer marked ("single"), or a span that belongs to no group (saved before
+    grouping ran): its reviewer's label is the only verdict there is, and the editor approved it.
 A group, not its spans, is the unit because readers should see one rating per claim, not one per
 reviewer.
 
@@ -19,7 +19,8 @@ from django.conf import settings
 from django.db.models import Prefetch
 
 from factcheck.articles.models import Article, Story, StoryState
-from factcheck.consensus.models import ClaimGroup
+from factcheck.consensus.models import ClaimGroup, GroupStatus
+from factcheck.consensus.rules import Vote, reviewer_votes
 from factcheck.review.models import Label, Span
 
 LABEL_NAMES = dict(Label.choices)
@@ -77,6 +78,14 @@ def _review(*, url: str, article: Article, quote: str, label: str, explanation: 
     }
 
 
+def _single_label(group: ClaimGroup) -> str:
+    """The one reviewer's vote on a group nobody else marked, as the consensus rule counts it."""
+    if group.status != GroupStatus.SINGLE:
+        return ""
+    votes = reviewer_votes(Vote(s.reviewer_id, s.label, s.start, s.end) for s in group.spans.all())
+    return next(iter(votes.values()), "")
+
+
 def _group_explanation(group: ClaimGroup, label: str) -> str:
     if group.final_note:
         return group.final_note
@@ -99,7 +108,7 @@ def story_claim_reviews(*, story: Story, base_url: str) -> dict:
     )
     reviews = []
     for group in groups:
-        label = group.effective_label
+        label = group.effective_label or _single_label(group)
         if not label:
             continue
         article = articles[group.article_id]
