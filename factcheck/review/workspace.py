@@ -1,0 +1,133 @@
+"""Reads for the reviewer's pages: the highlighted body, the span lists and counts, in a fixed number of queries."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Subquery
+from django.utils.safestring import SafeString
+
+from factcheck.articles.models import Article
+from factcheck.review import segments
+from factcheck.review.models import Evidence, Label, Span
+from factcheck.review.selectors import visible_spans
+
+
+@dataclass
+class LabelCount:
+    value: str
+    name: str
+    cue: str
+    count: int
+
+
+@dataclass
+class StoryRow:
+    article: Article
+    counts: list[LabelCount]
+    total: int
+
+
+@dataclass
+class Workspace:
+    article: Article
+    articles: list[Article]
+    spans: list[Span]
+    own_spans: list[Span]
+    body_html: SafeString
+    span_data: dict
+    counts: list[LabelCount]
+    story_rows: list[StoryRow]
+    evidence: list[Evidence] = field(default_factory=list)
+
+    @property
+    def others(self) -> list[Article]:
+        return [other for other in self.articles if other.pk != self.article.pk]
+
+    @property
+    def total(self) -> int:
+        return len(self.own_spans)
+
+
+def _label_counts(counter: Counter) -> list[LabelCount]:
+    return [LabelCount(value, name, segments.CUES[value], counter.get(value, 0)) for value, name in Label.choices]
+
+
+def workspace(*, article: Article, user) -> Workspace:
+    """Everything the article page shows, in four queries whatever the number of spans."""
+    spans = list(visible_spans(article=article, user=user))
+    # A subquery, not pk__in=[...]: an empty list would skip the query and change the count.
+    evidence = list(
+        Evidence.objects.filter(span__in=Subquery(visible_spans(article=article, user=user).values("pk"))).order_by(
+            "span", "article", "start", "pk"
+        )
+    )
+    articles = list(
+        article.story.articles.only("pk", "title", "outlet", "published", "story_id").order_by("published", "pk")
+    )
+    per_article = (
+        Span.objects.filter(article__story_id=article.story_id, reviewer=user)
+        .values_list("article_id", "label")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    story_counts: dict[int, Counter] = {}
+    for article_id, label, n in per_article:
+        story_counts.setdefault(article_id, Counter())[label] = n
+
+    titles = {other.pk: other.title for other in articles}
+    by_span: dict[int, list[dict]] = {}
+    for item in evidence:
+        by_span.setdefault(item.span_id, []).append(
+            {
+                "id": item.pk,
+                "article": item.article_id,
+                "title": titles.get(item.article_id, ""),
+                "start": item.start,
+                "end": item.end,
+                "quote": item.quote,
+            }
+        )
+    own = [span.reviewer_id == user.pk for span in spans]
+    own_spans = [span for span, mine in zip(spans, own, strict=True) if mine]
+    for span in spans:
+        span.linked = by_span.get(span.pk, [])
+        span.cue = segments.CUES.get(span.label, "")
+    span_data = {
+        span.pk: {
+            "label": span.label,
+            "mine": mine,
+            "reviewer": span.reviewer.get_username(),
+            "note": span.note,
+            "start": span.start,
+            "end": span.end,
+            "evidence": span.linked,
+        }
+        for span, mine in zip(spans, own, strict=True)
+    }
+    body_html = segments.render(article.body, segments.cut(len(article.body), spans, own))
+    story_rows = [
+        StoryRow(
+            other, _label_counts(story_counts.get(other.pk, Counter())), sum(story_counts.get(other.pk, {}).values())
+        )
+        for other in articles
+    ]
+    return Workspace(
+        article=article,
+        articles=articles,
+        spans=spans,
+        own_spans=own_spans,
+        body_html=body_html,
+        span_data=span_data,
+        counts=_label_counts(Counter(span.label for span in own_spans)),
+        story_rows=story_rows,
+        evidence=evidence,
+    )
+
+
+def evidence_pane(*, evidence: list[Evidence], other: Article) -> SafeString:
+    """The other article's body with the passages linked as evidence marked (data-evidence ids)."""
+    linked = [item for item in evidence if item.article_id == other.pk]
+    # Evidence rows stand in for spans here: segments need pk, start, end and a label.
+    for item in linked:
+        item.label = "evidence"
+    return segments.render(other.body, segments.cut(len(other.body), linked), attribute="evidence")
