@@ -38,6 +38,10 @@
       document.body.appendChild(region);
     }
     region.textContent = message;
+    window.clearTimeout(status.timer);
+    status.timer = window.setTimeout(function () {
+      region.textContent = "";
+    }, 5000);
   }
 
   function truncate(text, size) {
@@ -79,6 +83,7 @@
     placeBar(form, rects.length ? rects[rects.length - 1] : range.getBoundingClientRect());
     if (wasHidden) lastFocus = document.activeElement;
     if (focus) form.focus({ preventScroll: true });
+    form.scrollIntoView({ block: "nearest" });
   }
 
   function clearError() {
@@ -418,6 +423,13 @@
       event.detail.shouldSwap = true;
       event.detail.isError = false;
     }
+  });
+
+  // An outerHTML swap replaces the target, so look the message up again rather than use the event's.
+  document.addEventListener("htmx:afterSwap", function () {
+    document.querySelectorAll(".form-error").forEach(function (error) {
+      if (error.textContent.trim() && error.offsetParent) error.scrollIntoView({ block: "nearest" });
+    });
   });
 
   function afterSave(message) {
