@@ -17,7 +17,7 @@ MARK = re.compile(r"<mark [^>]*>|</mark>")
 
 def body_html(response) -> str:
     content = response.content.decode()
-    match = re.search(r'<div class="article-body" id="article-body"[^>]*>(.*?)</div>', content, re.S)
+    match = re.search(r'<div class="article-body[^"]*" id="article-body"[^>]*>(.*?)</div>', content, re.S)
     assert match, "the article body is on the page"
     return match.group(1)
 
@@ -63,7 +63,7 @@ def test_it_cuts_overlapping_and_nested_spans_into_flat_segments():
 
     spans = [S(1, 2, 8, "consistent"), S(2, 4, 6, "conflicting"), S(3, 6, 10, "unsupported")]
     segments = cut(12, spans)
-    assert [(s.start, s.end, [pk for pk, _, _ in s.covers]) for s in segments] == [
+    assert [(s.start, s.end, list(s.covers)) for s in segments] == [
         (0, 2, []),
         (2, 4, [1]),
         (4, 6, [1, 2]),
@@ -142,7 +142,7 @@ def test_the_span_data_for_hover_cards_carries_the_linked_evidence(client, alice
     data = json.loads(
         html.unescape(re.search(r'id="span-data" type="application/json">(.*?)</script>', content).group(1))
     )
-    assert data[str(span.pk)]["note"] == "dates differ" and data[str(span.pk)]["mine"] is True
+    assert data[str(span.pk)]["note"] == "dates differ" and "reviewer" not in data[str(span.pk)]
     assert data[str(span.pk)]["evidence"][0]["quote"] == other.body[:20]
     assert data[str(span.pk)]["evidence"][0]["title"] == other.title
 
@@ -237,3 +237,17 @@ def test_a_user_who_may_not_see_the_story_gets_a_404(client, nobody, article):
     client.force_login(nobody)
     assert client.get(article.get_absolute_url()).status_code == 404
     assert client.get(reverse("article-compare", args=[article.pk])).status_code == 404
+
+
+def test_a_long_list_shows_the_first_verdicts_and_opens_in_full_on_demand(client, alice, article):
+    from factcheck.review.workspace import LIST_LIMIT
+
+    bulk_spans(article, alice, LIST_LIMIT + 10)
+    client.force_login(alice)
+    content = client.get(article.get_absolute_url()).content.decode()
+    assert content.count('class="span-item"') == LIST_LIMIT
+    assert f"Show all {LIST_LIMIT + 10} verdicts" in content and "(10 more)" in content
+    full = client.get(article.get_absolute_url(), {"all": "1"}, headers={"HX-Request": "true"}).content.decode()
+    assert full.count('class="span-item"') == LIST_LIMIT + 10 and "Show all" not in full
+    counts = {c.value: c.count for c in client.get(article.get_absolute_url()).context["ws"].counts}
+    assert sum(counts.values()) == LIST_LIMIT + 10

@@ -5,6 +5,7 @@ browser's text offsets ambiguous. Instead the body is cut at every span boundary
 the sorted boundaries) and each piece lists the spans covering it.
 """
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -28,20 +29,32 @@ class Ranged(Protocol):
 class Segment:
     start: int
     end: int
-    # (span pk, label, is the viewer's own span), in order of span start.
-    covers: tuple[tuple[int, str, bool], ...]
+    # Pks of the spans covering this piece, in order of span start.
+    covers: tuple[int, ...] = ()
+    # CSS classes saying how to draw it: one label or mixed, the viewer's own or another's.
+    css: str = ""
     # Labels of the spans that end where this segment ends, for the cue.
     ending: tuple[str, ...] = ()
+
+
+def _css(own: Counter, others: Counter) -> str:
+    labels = [label for label, n in (own if own.total() else others).items() if n]
+    classes = "seg l-" + labels[0] if len(labels) == 1 else "seg l-mixed"
+    if not own.total():
+        return classes + " others"
+    return classes + " has-others" if others.total() else classes
 
 
 def cut(length: int, spans: Iterable[Ranged], own: Sequence[bool] | None = None) -> list[Segment]:
     """Segments covering [0, length): plain ones (no covers) between the highlighted ones.
 
     `own[i]` says whether the i-th span is the viewer's; spans are clipped to the body.
-    O(n log n) in the number of spans, plus the size of the output.
+    O(n log n) in the number of spans, plus the size of the output (each piece lists its spans).
     """
     spans = list(spans)
     mine = list(own) if own is not None else [True] * len(spans)
+    pks = [span.pk for span in spans]
+    labels = [span.label for span in spans]
     starts: dict[int, list[int]] = {}
     ends: dict[int, list[int]] = {}
     for index, span in enumerate(spans):
@@ -52,31 +65,26 @@ def cut(length: int, spans: Iterable[Ranged], own: Sequence[bool] | None = None)
         ends.setdefault(end, []).append(index)
     boundaries = sorted({0, length, *starts, *ends})
     active: dict[int, None] = {}  # insertion-ordered set of span indexes
+    # Label tallies of the active spans, kept up to date so each piece's style costs O(1).
+    tallies = (Counter(), Counter())  # others', own
     segments = []
     for left, right in zip(boundaries, boundaries[1:], strict=False):
         for index in ends.get(left, ()):
-            active.pop(index, None)
+            if active.pop(index, False) is None:
+                tallies[mine[index]][labels[index]] -= 1
         for index in starts.get(left, ()):
             active[index] = None
-        covers = tuple((spans[i].pk, spans[i].label, mine[i]) for i in active)
-        ending = tuple(spans[i].label for i in ends.get(right, ()) if i in active)
-        segments.append(Segment(left, right, covers, ending))
+            tallies[mine[index]][labels[index]] += 1
+        if not active:
+            segments.append(Segment(left, right))
+            continue
+        ending = tuple([labels[i] for i in ends.get(right, ()) if i in active])
+        covers = tuple([pks[i] for i in active])
+        segments.append(Segment(left, right, covers, _css(tallies[1], tallies[0]), ending))
     return segments
 
 
-def _css(covers: tuple[tuple[int, str, bool], ...]) -> str:
-    own_labels = {label for _, label, is_mine in covers if is_mine}
-    other_labels = {label for _, label, is_mine in covers if not is_mine}
-    labels = sorted(own_labels or other_labels)
-    classes = ["seg", f"l-{labels[0]}" if len(labels) == 1 else "l-mixed"]
-    if not own_labels:
-        classes.append("others")
-    elif other_labels:
-        classes.append("has-others")
-    return " ".join(classes)
-
-
-def render(body: str, segments: Iterable[Segment], attribute: str = "spans") -> SafeString:
+def render(body: str, segments: Iterable[Segment], attribute: str = "spans", cues: bool = True) -> SafeString:
     """The body as HTML whose text content is exactly `body`: plain text between flat <mark>s."""
     parts = []
     for segment in segments:
@@ -84,8 +92,8 @@ def render(body: str, segments: Iterable[Segment], attribute: str = "spans") -> 
         if not segment.covers:
             parts.append(text)
             continue
-        ids = " ".join(str(pk) for pk, _, _ in segment.covers)
-        cue = "".join(CUES.get(label, "") for label in segment.ending)
+        ids = " ".join(map(str, segment.covers))
+        cue = "".join([CUES.get(label, "") for label in segment.ending]) if cues else ""
         cue_attr = f' data-cue="{cue}"' if cue else ""
-        parts.append(f'<mark class="{_css(segment.covers)}" data-{attribute}="{ids}"{cue_attr}>{text}</mark>')
+        parts.append(f'<mark class="{segment.css}" data-{attribute}="{ids}"{cue_attr}>{text}</mark>')
     return mark_safe("".join(parts))  # noqa: S308 - every piece of text above is escaped

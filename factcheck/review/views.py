@@ -17,19 +17,24 @@ from factcheck.review.forms import SpanCreateForm, SpanUpdateForm
 from factcheck.review.models import Label, Span
 from factcheck.review.segments import CUES
 from factcheck.review.services import EvidenceRef
-from factcheck.review.workspace import evidence_pane, workspace
+from factcheck.review.workspace import body_class, evidence_pane, workspace
 
 CLOSED = "This story is no longer open for review ({state}): verdicts cannot be added, changed or removed."
 NO_ROLE = "Only reviewers can record verdicts."
 LEGEND = [(value, name, CUES[value]) for value, name in Label.choices]
 
 
-def _context(request: HttpRequest, article: Article, **extra) -> dict:
+def _context(request: HttpRequest, article: Article, *, keep: int | None = None, **extra) -> dict:
     story = article.story
+    ws = workspace(article=article, user=request.user)
+    show_all = request.GET.get("all") == "1" or request.POST.get("all") == "1"
+    listed = ws.listed(show_all=show_all, keep=keep)
     return {
         "article": article,
         "story": story,
-        "ws": workspace(article=article, user=request.user),
+        "ws": ws,
+        "listed": listed,
+        "unlisted": ws.total - len(listed),
         "writable": story.is_open_for_review and can_write(request.user),
         "closed": not story.is_open_for_review,
         "legend": LEGEND,
@@ -78,6 +83,7 @@ def article_compare(request: HttpRequest, pk: int) -> HttpResponse:
     other = _other_article(request, article, other_pk)
     context = _context(request, article, other=other, compare_with=other.pk)
     context["other_html"] = evidence_pane(evidence=context["ws"].evidence, other=other)
+    context["other_class"] = body_class(other.body)
     if request.htmx:
         return render(request, "review/compare.html#evidence-pane", context)
     return render(request, "review/compare.html", context)
@@ -111,14 +117,19 @@ def _saved(request: HttpRequest, article: Article, span: Span | None, event: str
         anchor = f"#span-{span.pk}" if span is not None else ""
         return redirect(reverse("article-detail", args=[article.pk]) + anchor)
     other_pk = request.POST.get("compare_with")
-    context = _context(request, article, compare_with=other_pk or None)
+    context = _context(request, article, compare_with=other_pk or None, keep=span.pk if span else None)
     html = render_to_string("review/article.html#workspace", context, request=request)
     if other_pk:
         # The compare view's right pane marks the evidence just linked: refresh it out of band.
         other = _other_article(request, article, other_pk)
         html += render_to_string(
             "review/compare.html#evidence-pane-oob",
-            {**context, "other": other, "other_html": evidence_pane(evidence=context["ws"].evidence, other=other)},
+            {
+                **context,
+                "other": other,
+                "other_html": evidence_pane(evidence=context["ws"].evidence, other=other),
+                "other_class": body_class(other.body),
+            },
             request=request,
         )
     response = HttpResponse(html, status=201 if event == "span-created" else 200)
