@@ -286,3 +286,37 @@ def test_another_reviewers_highlights_are_not_editable(page, live_server, alice,
     assert page.locator(".span-item").count() == 1
     assert page.locator("#article-body mark").first.get_attribute("class") == "seg l-conflicting"
     assert EvidenceRef  # evidence links are covered in the compare test
+
+
+def test_in_the_compare_view_evidence_is_linked_with_the_keyboard_only(
+    page, live_server, alice, story, article, output_path
+):
+    other = story.articles.get(source_name__startswith="004")
+    login(page, live_server, "alice")
+    page.goto(f"{live_server.url}/articles/{article.pk}/compare/?with={other.pk}")
+    expect(page.locator("html[data-review-ready]")).to_have_count(1)
+    tab_to(page, "article-body")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("2")
+    page.keyboard.type("004 says 2025.")
+    # From the note, Tab reaches the bar's "Pick it with the keyboard" button.
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.dataset.action") == "focus-evidence":
+            break
+    page.keyboard.press("Enter")
+    expect(page.locator("#evidence-pane [data-evidence-source]")).to_be_focused()
+    page.keyboard.press("ArrowDown")  # the first sentence of the evidence article
+    page.keyboard.press("Enter")
+    first_sentence = other.body[: other.body.index(".") + 1]
+    expect(page.locator("#verdict-bar .evidence-chip")).to_contain_text(first_sentence[:60])
+    page.keyboard.press("Escape")
+    expect(page.locator("#verdict-bar")).to_be_focused()
+    page.screenshot(path=output_path / "keyboard-evidence.png", full_page=True)
+    page.keyboard.press("Enter")
+    expect(page.locator("#verdict-bar")).to_be_hidden()
+    span = Span.objects.get()
+    assert (span.quote, span.label, span.note) == (SENTENCE, "conflicting", "004 says 2025.")
+    evidence = span.evidence.get()
+    assert (evidence.article, evidence.start, evidence.quote) == (other, 0, first_sentence)

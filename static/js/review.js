@@ -82,6 +82,8 @@
     var rects = range.getClientRects();
     placeBar(form, rects.length ? rects[rects.length - 1] : range.getBoundingClientRect());
     if (wasHidden) lastFocus = document.activeElement;
+    // Keep the claim visible while the selection moves on (e.g. to pick evidence in the other pane).
+    if (window.CSS && CSS.highlights && window.Highlight) CSS.highlights.set("pending-claim", new Highlight(range.cloneRange()));
     if (focus) form.focus({ preventScroll: true });
     form.scrollIntoView({ block: "nearest" });
   }
@@ -104,6 +106,7 @@
       list.textContent = "";
     });
     clearError();
+    if (window.CSS && CSS.highlights) CSS.highlights.delete("pending-claim");
     window.getSelection().removeAllRanges();
     var back = lastFocus && document.contains(lastFocus) ? lastFocus : claimRoot();
     if (back) back.focus({ preventScroll: true });
@@ -226,6 +229,10 @@
     selection.addRange(range);
     var anchor = range.endContainer.nodeType === 1 ? range.endContainer : range.endContainer.parentElement;
     if (anchor && anchor !== root) anchor.scrollIntoView({ block: "nearest" });
+    if (root.matches("[data-evidence-source]")) {
+      status("Selected in the evidence article: " + truncate(text.slice(start, end), 120) + " Press Enter to link it.");
+      return;
+    }
     var offsets = Offsets.rangeToOffsets(root, range);
     if (offsets && writable()) openBar(offsets, range, false);
     status("Selected: " + truncate(text.slice(start, end), 200));
@@ -290,7 +297,22 @@
     var inBar = open && form.contains(target);
     var typing = target.matches && target.matches("textarea, input, select");
     var plain = !event.ctrlKey && !event.metaKey && !event.altKey;
+    var evidenceRoot = target.matches && target.matches("[data-evidence-source]") ? target : null;
 
+    // In an evidence article, the keyboard selects a passage the same way and Enter links it.
+    if (evidenceRoot && event.key === "Enter" && plain) {
+      var selection = window.getSelection();
+      if (selection.rangeCount && !selection.isCollapsed && evidenceRoot.contains(selection.anchorNode)) {
+        event.preventDefault();
+        pickEvidence(evidenceRoot, selection.getRangeAt(0));
+      }
+      return;
+    }
+    if (evidenceRoot && event.key === "Escape" && open && !form.contains(evidenceRoot)) {
+      event.preventDefault();
+      form.focus();
+      return;
+    }
     if (open && event.key === "Escape" && (inBar || root)) {
       event.preventDefault();
       closeBar();
@@ -308,8 +330,8 @@
       save();
       return;
     }
-    if (root && root === target && root.matches("[data-claim-source]")) {
-      if (keyboardSelect(event, root)) event.preventDefault();
+    if ((root && root === target) || evidenceRoot) {
+      if (keyboardSelect(event, target)) event.preventDefault();
     }
   });
 
@@ -327,6 +349,9 @@
       setLabel(button.dataset.label);
     } else if (button.dataset.action === "cancel") {
       closeBar();
+    } else if (button.dataset.action === "focus-evidence") {
+      var pane = document.querySelector("#evidence-pane [data-evidence-source]");
+      if (pane) pane.focus();
     } else if (button.dataset.action === "remove-evidence") {
       var form = button.closest("form");
       button.closest("li").remove();
