@@ -82,3 +82,37 @@ def output_path(request, pytestconfig):
     folder = Path(pytestconfig.getoption("--output")) / "screens" / request.node.name
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+# Live-server (transactional) tests end with a flush, which wipes the Reviewers and Editors groups that
+# the data migrations made (post_migrate brings back permissions, not groups); the next browser test
+# would then find no roles. The groups are snapshotted once and put back before each such test.
+ROLES: dict[str, list[tuple[str, str]]] = {}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from django.contrib.auth.models import Group
+
+    with django_db_blocker.unblock():
+        for group in Group.objects.prefetch_related("permissions__content_type"):
+            ROLES[group.name] = [(p.content_type.app_label, p.codename) for p in group.permissions.all()]
+
+
+@pytest.fixture(autouse=True)
+def _roles_after_flush(request):
+    marker = request.node.get_closest_marker("django_db")
+    transactional = marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    if not (transactional or {"live_server", "transactional_db"} & set(request.fixturenames)):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.contrib.auth.models import Group, Permission
+    from django.db.models import Q
+
+    for name, perms in ROLES.items():
+        group, created = Group.objects.get_or_create(name=name)
+        if created and perms:
+            wanted = Q()
+            for app_label, codename in perms:
+                wanted |= Q(content_type__app_label=app_label, codename=codename)
+            group.permissions.set(Permission.objects.filter(wanted))

@@ -14,9 +14,6 @@ from factcheck.review.models import Span
 from factcheck.review.services import span_create
 from tests.conftest import login
 
-# Live-server tests flush the database after each test; this restores the roles the migrations made.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
 FAMILY = "👨\u200d👩\u200d👧\u200d👦"
 BODY = unicodedata.normalize(
     "NFC",

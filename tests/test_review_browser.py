@@ -10,9 +10,6 @@ from factcheck.review.models import Evidence, Span
 from factcheck.review.services import EvidenceRef, span_create
 from tests.conftest import login
 
-# Live-server tests flush the database after each test; this restores the roles the migrations made.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
 SENTENCE = (
     "This decision comes despite an agreement to reduce American military presence in Iraq by September 2023, "
     "which aimed to see U.S. forces withdraw from several bases."

@@ -263,3 +263,17 @@ def test_a_save_from_the_compare_view_refreshes_the_evidence_pane_out_of_band(cl
 def test_writes_need_a_post(client, alice, article):
     client.force_login(alice)
     assert client.get(reverse("span-create", args=[article.pk])).status_code == 405
+
+
+def test_a_bad_compare_field_does_not_hide_a_stored_verdict(client, alice, article):
+    client.force_login(alice)
+    response = post_span(client, article, claim(article, 0, 20, compare_with="999999"), headers=HTMX)
+    assert response.status_code == 201 and "hx-swap-oob" not in response.content.decode()
+    assert Span.objects.count() == 1
+
+
+def test_without_htmx_a_save_from_the_compare_view_returns_there(client, alice, article, other):
+    client.force_login(alice)
+    response = post_span(client, article, claim(article, 0, 20, compare_with=other.pk))
+    span = Span.objects.get()
+    assert response.url == f"{reverse('article-compare', args=[article.pk])}?with={other.pk}#span-{span.pk}"

@@ -113,15 +113,21 @@ def _messages(error: ValidationError) -> str:
 
 
 def _saved(request: HttpRequest, article: Article, span: Span | None, event: str) -> HttpResponse:
+    other = None
+    if request.POST.get("compare_with"):
+        try:
+            other = _other_article(request, article, request.POST["compare_with"])
+        except Http404:
+            other = None  # a stale or edited field must not turn a stored verdict into an error page
     if not request.htmx:
         anchor = f"#span-{span.pk}" if span is not None else ""
+        if other is not None:
+            return redirect(f"{reverse('article-compare', args=[article.pk])}?with={other.pk}{anchor}")
         return redirect(reverse("article-detail", args=[article.pk]) + anchor)
-    other_pk = request.POST.get("compare_with")
-    context = _context(request, article, compare_with=other_pk or None, keep=span.pk if span else None)
+    context = _context(request, article, compare_with=other.pk if other else None, keep=span.pk if span else None)
     html = render_to_string("review/article.html#workspace", context, request=request)
-    if other_pk:
+    if other is not None:
         # The compare view's right pane marks the evidence just linked: refresh it out of band.
-        other = _other_article(request, article, other_pk)
         html += render_to_string(
             "review/compare.html#evidence-pane-oob",
             {
