@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from factcheck.review.models import Evidence, Span
-from factcheck.review.services import EvidenceRef, span_create
+from factcheck.review.services import span_create
 from tests.conftest import login
 
 SENTENCE = (
@@ -282,7 +282,19 @@ def test_another_reviewers_highlights_are_not_editable(page, live_server, alice,
     page.goto(live_server.url + article.get_absolute_url())
     assert page.locator(".span-item").count() == 1
     assert page.locator("#article-body mark").first.get_attribute("class") == "seg l-conflicting"
-    assert EvidenceRef  # evidence links are covered in the compare test
+
+
+def test_clicking_a_highlight_takes_the_reviewer_to_its_verdict(page, live_server, alice, article):
+    span, _ = span_create(
+        article=article, reviewer=alice, start=30, end=50, quote=article.body[30:50], label="conflicting"
+    )
+    login(page, live_server, "alice")
+    page.goto(live_server.url + article.get_absolute_url())
+    page.locator(f'#article-body mark[data-spans="{span.pk}"]').click()
+    edit = page.locator(f"#span-{span.pk} .edit-link")
+    expect(edit).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("form", name=re.compile("Edit the verdict"))).to_be_visible()
 
 
 def test_in_the_compare_view_evidence_is_linked_with_the_keyboard_only(

@@ -342,7 +342,32 @@
     window.setTimeout(handleSelection, 0);
   });
 
+  // A click (not a drag) on one of your highlights takes you to its entry in the list, to edit it.
+  function goToSpan(mark) {
+    var data = spanData();
+    var own = spanIds(mark).filter(function (id) {
+      return data[id] && !data[id].reviewer;
+    });
+    if (!own.length) return;
+    var item = document.getElementById("span-" + own[own.length - 1]);
+    if (!item) {
+      status("This verdict is further down the list: use “Show all” to edit it.");
+      return;
+    }
+    item.scrollIntoView({ block: "nearest" });
+    item.classList.remove("flash");
+    void item.offsetWidth; // restart the animation
+    item.classList.add("flash");
+    var edit = item.querySelector(".edit-link");
+    if (edit) edit.focus({ preventScroll: true });
+  }
+
   document.addEventListener("click", function (event) {
+    var mark = event.target.closest && event.target.closest("[data-claim-source] mark[data-spans]");
+    if (mark && window.getSelection().isCollapsed && !(bar() && !bar().hidden)) {
+      goToSpan(mark);
+      return;
+    }
     var button = event.target.closest("button");
     if (!button) return;
     if (button.dataset.label && bar() && bar().contains(button)) {
