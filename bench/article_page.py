@@ -223,6 +223,8 @@ def main() -> int:
             server.wait(timeout=10)
 
     size = len(html.encode())
+    machine_load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"Machine: {os.cpu_count()} cores, load average {machine_load} (other work inflates every figure)")
     print(f"Article page, {args.spans} highlights vs baselines (median of {args.runs} runs, Chromium, runserver)")
     print(f"  page size with {args.spans} spans: {size / 1024:.0f} KB HTML, {marks[f'{args.spans} spans']} <mark>s")
     base_ready = median_ms(results["0 spans"])

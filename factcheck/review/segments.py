@@ -37,12 +37,12 @@ class Segment:
     ending: tuple[str, ...] = ()
 
 
-def _css(own: Counter, others: Counter) -> str:
-    labels = [label for label, n in (own if own.total() else others).items() if n]
+def _css(own: Counter, others: Counter, own_total: int, others_total: int) -> str:
+    labels = [label for label, n in (own if own_total else others).items() if n]
     classes = "seg l-" + labels[0] if len(labels) == 1 else "seg l-mixed"
-    if not own.total():
+    if not own_total:
         return classes + " others"
-    return classes + " has-others" if others.total() else classes
+    return classes + " has-others" if others_total else classes
 
 
 def cut(length: int, spans: Iterable[Ranged], own: Sequence[bool] | None = None) -> list[Segment]:
@@ -67,20 +67,23 @@ def cut(length: int, spans: Iterable[Ranged], own: Sequence[bool] | None = None)
     active: dict[int, None] = {}  # insertion-ordered set of span indexes
     # Label tallies of the active spans, kept up to date so each piece's style costs O(1).
     tallies = (Counter(), Counter())  # others', own
+    totals = [0, 0]
     segments = []
     for left, right in zip(boundaries, boundaries[1:], strict=False):
         for index in ends.get(left, ()):
             if active.pop(index, False) is None:
                 tallies[mine[index]][labels[index]] -= 1
+                totals[mine[index]] -= 1
         for index in starts.get(left, ()):
             active[index] = None
             tallies[mine[index]][labels[index]] += 1
+            totals[mine[index]] += 1
         if not active:
             segments.append(Segment(left, right))
             continue
         ending = tuple([labels[i] for i in ends.get(right, ()) if i in active])
         covers = tuple([pks[i] for i in active])
-        segments.append(Segment(left, right, covers, _css(tallies[1], tallies[0]), ending))
+        segments.append(Segment(left, right, covers, _css(tallies[1], tallies[0], totals[1], totals[0]), ending))
     return segments
 
 
