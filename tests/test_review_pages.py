@@ -102,7 +102,7 @@ def test_the_page_lists_the_reviewers_spans_with_counts_per_label(client, alice,
     response = client.get(article.get_absolute_url())
     ws = response.context["ws"]
     assert [(c.value, c.count) for c in ws.counts] == [("consistent", 1), ("conflicting", 2), ("unsupported", 0)]
-    assert [s.reviewer for s in ws.own_spans] == [alice] * 3
+    assert [s.reviewer_id for s in ws.own_spans] == [alice.pk] * 3
     rows = {row.article.pk: (row.total, [c.count for c in row.counts]) for row in ws.story_rows}
     assert rows[article.pk] == (3, [1, 2, 0]) and rows[other.pk] == (1, [0, 0, 1])
     content = response.content.decode()

@@ -197,6 +197,8 @@ def test_it_edits_the_label_note_and_evidence_of_a_span(client, alice, article, 
     client.force_login(alice)
     editor = client.get(reverse("span-update", args=[span.pk]), headers=HTMX)
     assert editor.status_code == 200 and 'class="span-edit"' in editor.content.decode()
+    page = client.get(reverse("span-update", args=[span.pk])).content.decode()  # without JavaScript
+    assert "<html" in page and 'class="span-edit"' in page and f'value="{kept.pk}" checked' in page
     response = client.post(
         reverse("span-update", args=[span.pk]),
         {

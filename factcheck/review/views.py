@@ -187,7 +187,7 @@ def span_update(request: HttpRequest, pk: int) -> HttpResponse:
         if refusal:
             return _error(request, article, refusal, 403, target)
         compare_with = request.GET.get("compare_with") or None
-        context = _context(request, article, editing=span.pk, compare_with=compare_with)
+        context = _context(request, article, editing=span, compare_with=compare_with, keep=span.pk)
         if request.htmx:
             return render(request, "review/article.html#span-editor", {**context, "span": span})
         return render(request, "review/article.html", context)
