@@ -2,7 +2,7 @@
 
 Starts the app (runserver on a temporary SQLite database) with a ~6 KB article carrying 1,000
 overlapping spans, and a twin article of the same size with none. Served as in production (DEBUG off,
-WhiteNoise with hashed, cached static files; `collectstatic` fills the git-ignored staticfiles/).
+WhiteNoise with hashed, cached static files; `collectstatic` fills the git-ignored staticfiles/, removed afterwards).
 In Debian's Chromium it measures,
 as the median of several cold loads, the time from navigation to "ready" (the load event and
 review.js's `review-ready` mark, whichever is later; the highlights are server-rendered, so they are
@@ -16,6 +16,7 @@ static file (same bytes and assets, no Django). Prints figures and ratios.
 import argparse
 import os
 import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -145,6 +146,9 @@ def main() -> int:
 
     from playwright.sync_api import sync_playwright
 
+    static_root = ROOT / "staticfiles"
+    # WhiteNoise would go on serving these copies to the dev server and the tests: leave no stale ones.
+    collected_here = not static_root.exists()
     with tempfile.TemporaryDirectory() as tmp:
         port = free_port()
         # As in production: DEBUG off, static files hashed and served by WhiteNoise with long cache lifetimes.
@@ -221,6 +225,8 @@ def main() -> int:
         finally:
             server.terminate()
             server.wait(timeout=10)
+            if collected_here:
+                shutil.rmtree(static_root, ignore_errors=True)
 
     size = len(html.encode())
     machine_load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
