@@ -1,7 +1,13 @@
+"""URLs of the review flow: the article page, the compare view and the span writes."""
+
 from django.urls import path
 
 from factcheck.review import views
 
 urlpatterns = [
     path("articles/<int:pk>/", views.article_detail, name="article-detail"),
+    path("articles/<int:pk>/compare/", views.article_compare, name="article-compare"),
+    path("articles/<int:pk>/spans/", views.span_create, name="span-create"),
+    path("spans/<int:pk>/edit/", views.span_update, name="span-update"),
+    path("spans/<int:pk>/delete/", views.span_delete, name="span-delete"),
 ]

@@ -1,13 +1,223 @@
-"""The review flow: an article with the reviewer's highlights."""
+"""The review flow: an article with the reviewer's highlights, the verdict bar's writes and the compare view."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import reswap, retarget, trigger_client_event
 
 from factcheck.articles.access import _get_article_for_user
+from factcheck.articles.models import Article
+from factcheck.review import services
+from factcheck.review.access import _get_span_for_user, can_write
+from factcheck.review.forms import SpanCreateForm, SpanUpdateForm
+from factcheck.review.models import Label, Span
+from factcheck.review.segments import CUES
+from factcheck.review.services import EvidenceRef
+from factcheck.review.workspace import body_class, evidence_pane, workspace
+
+CLOSED = "This story is no longer open for review ({state}): verdicts cannot be added, changed or removed."
+NO_ROLE = "Only reviewers can record verdicts."
+LEGEND = [(value, name, CUES[value]) for value, name in Label.choices]
+
+
+def _context(request: HttpRequest, article: Article, *, keep: int | None = None, **extra) -> dict:
+    story = article.story
+    ws = workspace(article=article, user=request.user)
+    show_all = request.GET.get("all") == "1" or request.POST.get("all") == "1"
+    listed = ws.listed(show_all=show_all, keep=keep)
+    return {
+        "article": article,
+        "story": story,
+        "ws": ws,
+        "listed": listed,
+        "unlisted": ws.total - len(listed),
+        "writable": story.is_open_for_review and can_write(request.user),
+        "closed": not story.is_open_for_review,
+        "legend": LEGEND,
+        **extra,
+    }
+
+
+def _other_article(request: HttpRequest, article: Article, other_pk) -> Article:
+    """Another article of the same story; anything else is a 404, as for a guessed id."""
+    try:
+        other_pk = int(other_pk)
+    except (TypeError, ValueError):
+        raise Http404("No such article.") from None
+    if other_pk == article.pk:
+        raise Http404("Compare an article with another one.")
+    return get_object_or_404(
+        Article.objects.only("pk", "title", "outlet", "published", "body", "story_id"),
+        pk=other_pk,
+        story_id=article.story_id,
+    )
 
 
 @login_required
+@require_GET
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     article = _get_article_for_user(request, pk)
-    return render(request, "review/article.html", {"article": article, "story": article.story})
+    context = _context(request, article)
+    if request.htmx:
+        # The span editor's Cancel: the workspace again, keeping the compare view's links.
+        context["compare_with"] = request.GET.get("compare_with") or None
+        return render(request, "review/article.html#workspace", context)
+    return render(request, "review/article.html", context)
+
+
+@login_required
+@require_GET
+def article_compare(request: HttpRequest, pk: int) -> HttpResponse:
+    """Two articles side by side: highlight on the left, pick evidence on the right."""
+    article = _get_article_for_user(request, pk)
+    other_pk = request.GET.get("with")
+    if not other_pk:
+        first = article.story.articles.exclude(pk=article.pk).order_by("published", "pk").values_list("pk", flat=True)
+        other_pk = first.first()
+        if other_pk is None:
+            return redirect(article)
+    other = _other_article(request, article, other_pk)
+    context = _context(request, article, other=other, compare_with=other.pk)
+    context["other_html"] = evidence_pane(evidence=context["ws"].evidence, other=other)
+    context["other_class"] = body_class(other.body)
+    if request.htmx:
+        return render(request, "review/compare.html#evidence-pane", context)
+    return render(request, "review/compare.html", context)
+
+
+def _refusal(request: HttpRequest, article: Article) -> str | None:
+    if not can_write(request.user):
+        return NO_ROLE
+    if not article.story.is_open_for_review:
+        return CLOSED.format(state=article.story.get_state_display().lower())
+    return None
+
+
+def _error(request: HttpRequest, article: Article, message: str, status: int, target: str) -> HttpResponse:
+    """The message in the verdict bar (htmx) or on the whole page, and nothing stored."""
+    if request.htmx:
+        response = render(
+            request, "review/article.html#form-error", {"error": message, "error_id": target}, status=status
+        )
+        return reswap(retarget(response, f"#{target}"), "outerHTML")
+    context = _context(request, article, error=message)
+    return render(request, "review/article.html", context, status=status)
+
+
+def _messages(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def _saved(request: HttpRequest, article: Article, span: Span | None, event: str) -> HttpResponse:
+    other = None
+    if request.POST.get("compare_with"):
+        try:
+            other = _other_article(request, article, request.POST["compare_with"])
+        except Http404:
+            other = None  # a stale or edited field must not turn a stored verdict into an error page
+    if not request.htmx:
+        anchor = f"#span-{span.pk}" if span is not None else ""
+        if other is not None:
+            return redirect(f"{reverse('article-compare', args=[article.pk])}?with={other.pk}{anchor}")
+        return redirect(reverse("article-detail", args=[article.pk]) + anchor)
+    context = _context(request, article, compare_with=other.pk if other else None, keep=span.pk if span else None)
+    html = render_to_string("review/article.html#workspace", context, request=request)
+    if other is not None:
+        # The compare view's right pane marks the evidence just linked: refresh it out of band.
+        html += render_to_string(
+            "review/compare.html#evidence-pane-oob",
+            {
+                **context,
+                "other": other,
+                "other_html": evidence_pane(evidence=context["ws"].evidence, other=other),
+                "other_class": body_class(other.body),
+            },
+            request=request,
+        )
+    response = HttpResponse(html, status=201 if event == "span-created" else 200)
+    # After settle: the listener closes the bar and focuses the freshly swapped body.
+    return trigger_client_event(response, event, {"id": span.pk if span is not None else None}, after="settle")
+
+
+@login_required
+@require_POST
+def span_create(request: HttpRequest, pk: int) -> HttpResponse:
+    article = _get_article_for_user(request, pk)
+    refusal = _refusal(request, article)
+    if refusal:
+        return _error(request, article, refusal, 403, "verdict-error")
+    form = SpanCreateForm(request.POST)
+    if not form.is_valid():
+        return _error(request, article, _form_message(form), 400, "verdict-error")
+    data = form.cleaned_data
+    try:
+        span, created = services.span_create(
+            article=article,
+            reviewer=request.user,
+            start=data["start"],
+            end=data["end"],
+            quote=data["quote"],
+            label=data["label"],
+            note=data["note"],
+            evidence=data["evidence"],
+        )
+    except ValidationError as exc:
+        return _error(request, article, _messages(exc), 400, "verdict-error")
+    return _saved(request, article, span, "span-created" if created else "span-exists")
+
+
+def _form_message(form) -> str:
+    return " ".join(str(message) for errors in form.errors.values() for message in errors)
+
+
+@login_required
+def span_update(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the span's editor (in the list, or the whole page without htmx); POST: save it."""
+    span = _get_span_for_user(request, pk)
+    article = span.article
+    target = f"span-{span.pk}-error"
+    refusal = _refusal(request, article)
+    if request.method not in ("GET", "POST"):
+        return HttpResponse(status=405)
+    if request.method == "GET":
+        if refusal:
+            return _error(request, article, refusal, 403, target)
+        compare_with = request.GET.get("compare_with") or None
+        context = _context(request, article, editing=span, compare_with=compare_with, keep=span.pk)
+        if request.htmx:
+            return render(request, "review/article.html#span-editor", {**context, "span": span})
+        return render(request, "review/article.html", context)
+    if refusal:
+        return _error(request, article, refusal, 403, target)
+    form = SpanUpdateForm(request.POST, span=span)
+    if not form.is_valid():
+        return _error(request, article, _form_message(form), 400, target)
+    data = form.cleaned_data
+    kept = [
+        EvidenceRef(article_id=item.article_id, start=item.start, end=item.end, quote=item.quote)
+        for item in span.evidence.all()
+        if item.pk in data["keep"]
+    ]
+    try:
+        services.span_update(
+            span=span, label=data["label"], note=data["note"], evidence=list(dict.fromkeys(kept + data["evidence"]))
+        )
+    except ValidationError as exc:
+        return _error(request, article, _messages(exc), 400, target)
+    return _saved(request, article, span, "span-updated")
+
+
+@login_required
+@require_POST
+def span_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    span = _get_span_for_user(request, pk)
+    article = span.article
+    refusal = _refusal(request, article)
+    if refusal:
+        return _error(request, article, refusal, 403, f"span-{span.pk}-error")
+    services.span_delete(span=span)
+    return _saved(request, article, None, "span-deleted")

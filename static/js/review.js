@@ -1,0 +1,510 @@
+// The reviewer's workspace: selection (mouse or keyboard) opens the verdict bar, evidence picking,
+// hover cards. htmx does the talking to the server; offsets go through FactcheckOffsets only.
+(function () {
+  "use strict";
+
+  var Offsets = window.FactcheckOffsets;
+  var LABELS = ["consistent", "conflicting", "unsupported"];
+  var NAMES = { consistent: "Consistent", conflicting: "Conflicting", unsupported: "Unsupported" };
+  var CUES = { consistent: "✓", conflicting: "✗", unsupported: "?" };
+  var lastFocus = null;
+  var activeEditor = null;
+
+  function bar() {
+    return document.getElementById("verdict-bar");
+  }
+  function claimRoot() {
+    return document.querySelector("[data-claim-source]");
+  }
+  function writable() {
+    var ws = document.getElementById("workspace");
+    return ws && ws.dataset.writable === "1" && bar();
+  }
+
+  var dataCache = { el: null, data: {} };
+  function spanData() {
+    var el = document.getElementById("span-data");
+    if (el !== dataCache.el) dataCache = { el: el, data: el ? JSON.parse(el.textContent) : {} };
+    return dataCache.data;
+  }
+
+  function status(message) {
+    var region = document.getElementById("review-status");
+    if (!region) {
+      region = document.createElement("p");
+      region.id = "review-status";
+      region.className = "review-status";
+      region.setAttribute("role", "status");
+      document.body.appendChild(region);
+    }
+    region.textContent = message;
+    window.clearTimeout(status.timer);
+    status.timer = window.setTimeout(function () {
+      region.textContent = "";
+    }, 5000);
+  }
+
+  function truncate(text, size) {
+    return text.length > size ? text.slice(0, size - 1) + "…" : text;
+  }
+
+  // ---- the verdict bar -------------------------------------------------------------------------
+
+  function field(name) {
+    return bar().querySelector('input[name="' + name + '"]');
+  }
+
+  function setLabel(value) {
+    var form = bar();
+    field("label").value = value;
+    form.querySelectorAll("[data-label]").forEach(function (button) {
+      button.setAttribute("aria-pressed", String(button.dataset.label === value));
+    });
+  }
+
+  function placeBar(form, rect) {
+    var width = Math.min(form.offsetWidth || 420, document.documentElement.clientWidth - 16);
+    var left = Math.max(8, Math.min(rect.left + window.scrollX, window.scrollX + document.documentElement.clientWidth - width - 8));
+    form.style.left = left + "px";
+    form.style.top = rect.bottom + window.scrollY + 8 + "px";
+  }
+
+  function openBar(claim, range, focus) {
+    var form = bar();
+    if (!form) return;
+    var wasHidden = form.hidden;
+    field("start").value = claim.start;
+    field("end").value = claim.end;
+    field("quote").value = claim.quote;
+    document.getElementById("verdict-quote").textContent = truncate(claim.quote, 240);
+    clearError();
+    form.hidden = false;
+    var rects = range.getClientRects();
+    placeBar(form, rects.length ? rects[rects.length - 1] : range.getBoundingClientRect());
+    if (wasHidden) lastFocus = document.activeElement;
+    // Keep the claim visible while the selection moves on (e.g. to pick evidence in the other pane).
+    if (window.CSS && CSS.highlights && window.Highlight) CSS.highlights.set("pending-claim", new Highlight(range.cloneRange()));
+    if (focus) form.focus({ preventScroll: true });
+    form.scrollIntoView({ block: "nearest" });
+  }
+
+  function clearError() {
+    var error = document.getElementById("verdict-error");
+    if (error) error.textContent = "";
+  }
+
+  function closeBar() {
+    var form = bar();
+    if (!form || form.hidden) return;
+    form.hidden = true;
+    ["start", "end", "quote", "label"].forEach(function (name) {
+      field(name).value = "";
+    });
+    setLabel("");
+    form.querySelector("textarea[name=note]").value = "";
+    form.querySelectorAll("[data-evidence-list]").forEach(function (list) {
+      list.textContent = "";
+    });
+    clearError();
+    if (window.CSS && CSS.highlights) CSS.highlights.delete("pending-claim");
+    window.getSelection().removeAllRanges();
+    var back = lastFocus && document.contains(lastFocus) ? lastFocus : claimRoot();
+    if (back) back.focus({ preventScroll: true });
+    lastFocus = null;
+  }
+
+  function save() {
+    var form = bar();
+    if (!field("label").value) {
+      document.getElementById("verdict-error").textContent = "Choose a verdict: press 1, 2 or 3.";
+      return;
+    }
+    form.requestSubmit();
+  }
+
+  // ---- selection -------------------------------------------------------------------------------
+
+  function closestRoot(node, selector) {
+    var el = node && (node.nodeType === 1 ? node : node.parentElement);
+    return el ? el.closest(selector) : null;
+  }
+
+  function handleSelection() {
+    var selection = window.getSelection();
+    if (!selection.rangeCount || selection.isCollapsed) return;
+    var range = selection.getRangeAt(0);
+    var claim = closestRoot(range.startContainer, "[data-claim-source]") || closestRoot(range.endContainer, "[data-claim-source]");
+    if (claim && writable()) {
+      var offsets = Offsets.rangeToOffsets(claim, range);
+      if (offsets) openBar(offsets, range, true);
+      return;
+    }
+    var source = closestRoot(range.startContainer, "[data-evidence-source]");
+    if (source) pickEvidence(source, range);
+  }
+
+  // ---- evidence ------------------------------------------------------------------------------------
+
+  function evidenceForm(source) {
+    var own = source.closest("[data-evidence-form]");
+    if (own) return own;
+    var form = bar();
+    if (form && !form.hidden) return form;
+    if (activeEditor && document.contains(activeEditor)) return activeEditor;
+    return null;
+  }
+
+  function pickEvidence(source, range) {
+    var form = evidenceForm(source);
+    if (!form) {
+      status("Select a claim on the left first (or open one of your verdicts to edit), then pick its evidence here.");
+      return;
+    }
+    var passage = Offsets.rangeToOffsets(source, range);
+    if (!passage) return;
+    var item = { article: Number(source.dataset.article), start: passage.start, end: passage.end, quote: passage.quote };
+    var list = form.querySelector("[data-evidence-list]");
+    var value = JSON.stringify(item);
+    var exists = Array.prototype.some.call(list.querySelectorAll("input[name=evidence]"), function (input) {
+      return input.value === value;
+    });
+    if (exists) return;
+    var title = source.dataset.title || "";
+    var li = document.createElement("li");
+    li.className = "evidence-chip";
+    var input = document.createElement("input");
+    input.type = "hidden";
+    input.name = "evidence";
+    input.value = value;
+    var text = document.createElement("q");
+    text.textContent = truncate(passage.quote, 120);
+    var remove = document.createElement("button");
+    remove.type = "button";
+    remove.className = "link";
+    remove.dataset.action = "remove-evidence";
+    remove.textContent = "Remove";
+    remove.setAttribute("aria-label", "Remove evidence “" + truncate(passage.quote, 40) + "”");
+    li.append(input, title ? truncate(title, 40) + ": " : "", text, " ", remove);
+    list.appendChild(li);
+    status("Evidence linked: " + truncate(passage.quote, 60));
+  }
+
+  // ---- keyboard selection ---------------------------------------------------------------------
+  // Chromium has no caret in non-editable text without caret browsing, so the body is a focusable
+  // region with its own keys: sentences with the arrows, words with Shift (end) and Alt+Shift (start).
+
+  var segmentCache = { text: null, sentences: null, words: null };
+  function segmentsOf(text) {
+    if (segmentCache.text === text) return segmentCache;
+    var sentences = [];
+    var words = [];
+    var locale = document.documentElement.lang || undefined;
+    for (var s of new Intl.Segmenter(locale, { granularity: "sentence" }).segment(text)) {
+      var start = s.index;
+      var end = s.index + s.segment.length;
+      while (start < end && /\s/.test(text[start])) start++;
+      while (end > start && /\s/.test(text[end - 1])) end--;
+      if (start < end) sentences.push([start, end]);
+    }
+    for (var w of new Intl.Segmenter(locale, { granularity: "word" }).segment(text)) {
+      if (w.isWordLike || /\S/.test(w.segment)) words.push([w.index, w.index + w.segment.length]);
+    }
+    segmentCache = { text: text, sentences: sentences, words: words };
+    return segmentCache;
+  }
+
+  // The current selection in root as UTF-16 offsets, through the one conversion.
+  function currentUnits(root, text) {
+    var selection = window.getSelection();
+    if (!selection.rangeCount || selection.isCollapsed) return null;
+    var offsets = Offsets.rangeToOffsets(root, selection.getRangeAt(0));
+    if (!offsets) return null;
+    return [Offsets.codepointToUtf16(text, offsets.start), Offsets.codepointToUtf16(text, offsets.end)];
+  }
+
+  function select(root, text, start, end) {
+    var range = Offsets.offsetsToRange(root, Offsets.utf16ToCodepoint(text, start), Offsets.utf16ToCodepoint(text, end));
+    var selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+    var anchor = range.endContainer.nodeType === 1 ? range.endContainer : range.endContainer.parentElement;
+    if (anchor && anchor !== root) anchor.scrollIntoView({ block: "nearest" });
+    if (root.matches("[data-evidence-source]")) {
+      status("Selected in the evidence article: " + truncate(text.slice(start, end), 120) + " Press Enter to link it.");
+      return;
+    }
+    var offsets = Offsets.rangeToOffsets(root, range);
+    if (offsets && writable()) openBar(offsets, range, false);
+    status("Selected: " + truncate(text.slice(start, end), 200));
+  }
+
+  function keyboardSelect(event, root) {
+    var text = root.textContent;
+    var seg = segmentsOf(text);
+    var current = currentUnits(root, text);
+    var start = current ? current[0] : 0;
+    var end = current ? current[1] : 0;
+    var key = event.key;
+    var i;
+    if (!event.shiftKey && (key === "ArrowDown" || key === "ArrowUp")) {
+      var list = seg.sentences;
+      var pick = null;
+      if (key === "ArrowDown") {
+        for (i = 0; i < list.length; i++) if (!current || list[i][0] >= end) { pick = list[i]; break; }
+        if (!pick && current) for (i = 0; i < list.length; i++) if (list[i][1] > end) { pick = list[i]; break; }
+      } else {
+        for (i = list.length - 1; i >= 0; i--) if (current && list[i][1] <= start) { pick = list[i]; break; }
+      }
+      if (pick) select(root, text, pick[0], pick[1]);
+      return true;
+    }
+    if (!current || !event.shiftKey) return false;
+    var forward = key === "ArrowRight" || key === "ArrowDown";
+    if (key === "ArrowRight" || key === "ArrowLeft") {
+      var words = seg.words;
+      if (event.altKey) {
+        if (forward) {
+          for (i = 0; i < words.length; i++) if (words[i][0] > start && words[i][0] < end) { start = words[i][0]; break; }
+        } else {
+          for (i = words.length - 1; i >= 0; i--) if (words[i][0] < start && /\S/.test(text.slice(words[i][0], words[i][1]))) { start = words[i][0]; break; }
+        }
+      } else if (forward) {
+        for (i = 0; i < words.length; i++) if (words[i][1] > end && /\S/.test(text.slice(words[i][0], words[i][1]))) { end = words[i][1]; break; }
+      } else {
+        for (i = words.length - 1; i >= 0; i--) if (words[i][1] < end && words[i][1] > start && /\S/.test(text.slice(words[i][0], words[i][1]))) { end = words[i][1]; break; }
+      }
+    } else if (key === "ArrowDown" || key === "ArrowUp") {
+      var sentences = seg.sentences;
+      if (forward) {
+        for (i = 0; i < sentences.length; i++) if (sentences[i][1] > end) { end = sentences[i][1]; break; }
+      } else {
+        for (i = sentences.length - 1; i >= 0; i--) if (sentences[i][1] < end && sentences[i][1] > start) { end = sentences[i][1]; break; }
+      }
+    } else {
+      return false;
+    }
+    select(root, text, start, end);
+    return true;
+  }
+
+  // ---- keys ---------------------------------------------------------------------------------------
+
+  document.addEventListener("keydown", function (event) {
+    var form = bar();
+    var target = event.target;
+    var root = target.closest ? target.closest("[data-claim-source]") : null;
+    var open = form && !form.hidden;
+    var inBar = open && form.contains(target);
+    var typing = target.matches && target.matches("textarea, input, select");
+    var plain = !event.ctrlKey && !event.metaKey && !event.altKey;
+    var evidenceRoot = target.matches && target.matches("[data-evidence-source]") ? target : null;
+
+    // In an evidence article, the keyboard selects a passage the same way and Enter links it.
+    if (evidenceRoot && event.key === "Enter" && plain) {
+      var selection = window.getSelection();
+      if (selection.rangeCount && !selection.isCollapsed && evidenceRoot.contains(selection.anchorNode)) {
+        event.preventDefault();
+        pickEvidence(evidenceRoot, selection.getRangeAt(0));
+      }
+      return;
+    }
+    if (evidenceRoot && event.key === "Escape" && open && !form.contains(evidenceRoot)) {
+      event.preventDefault();
+      form.focus();
+      return;
+    }
+    if (open && event.key === "Escape" && (inBar || root)) {
+      event.preventDefault();
+      closeBar();
+      return;
+    }
+    if (open && (inBar || root) && !typing && plain && ["1", "2", "3"].indexOf(event.key) >= 0) {
+      event.preventDefault();
+      setLabel(LABELS[Number(event.key) - 1]);
+      form.querySelector("textarea[name=note]").focus();
+      return;
+    }
+    if (open && (inBar || root) && event.key === "Enter" && !event.shiftKey && plain) {
+      if (target.matches("button, a, select, input[type=checkbox], input[type=radio]") && target !== form) return;
+      event.preventDefault();
+      save();
+      return;
+    }
+    if ((root && root === target) || evidenceRoot) {
+      if (keyboardSelect(event, target)) event.preventDefault();
+    }
+  });
+
+  // ---- clicks and pointer ----------------------------------------------------------------------
+
+  document.addEventListener("mouseup", function (event) {
+    if (bar() && bar().contains(event.target) && !event.target.closest("[data-evidence-source]")) return;
+    window.setTimeout(handleSelection, 0);
+  });
+
+  // A click (not a drag) on one of your highlights takes you to its entry in the list, to edit it.
+  function goToSpan(mark) {
+    var data = spanData();
+    var own = spanIds(mark).filter(function (id) {
+      return data[id] && !data[id].reviewer;
+    });
+    if (!own.length) return;
+    var item = document.getElementById("span-" + own[own.length - 1]);
+    if (!item) {
+      status("This verdict is further down the list: use “Show all” to edit it.");
+      return;
+    }
+    item.scrollIntoView({ block: "nearest" });
+    item.classList.remove("flash");
+    void item.offsetWidth; // restart the animation
+    item.classList.add("flash");
+    var edit = item.querySelector(".edit-link");
+    if (edit) edit.focus({ preventScroll: true });
+  }
+
+  document.addEventListener("click", function (event) {
+    var mark = event.target.closest && event.target.closest("[data-claim-source] mark[data-spans]");
+    if (mark && window.getSelection().isCollapsed && !(bar() && !bar().hidden)) {
+      goToSpan(mark);
+      return;
+    }
+    var button = event.target.closest("button");
+    if (!button) return;
+    if (button.dataset.label && bar() && bar().contains(button)) {
+      setLabel(button.dataset.label);
+    } else if (button.dataset.action === "cancel") {
+      closeBar();
+    } else if (button.dataset.action === "focus-evidence") {
+      var pane = document.querySelector("#evidence-pane [data-evidence-source]");
+      if (pane) pane.focus();
+    } else if (button.dataset.action === "remove-evidence") {
+      var form = button.closest("form");
+      button.closest("li").remove();
+      var focusable = form && form.querySelector("textarea");
+      if (focusable) focusable.focus();
+    }
+  });
+
+  document.addEventListener("focusin", function (event) {
+    var form = event.target.closest && event.target.closest("form.span-edit");
+    if (form) activeEditor = form;
+  });
+
+  // ---- hover: a span's verdict and its evidence ---------------------------------------------------
+
+  function spanIds(mark) {
+    return (mark.dataset.spans || "").split(" ").filter(Boolean);
+  }
+
+  function showCard(mark) {
+    var card = document.getElementById("span-card");
+    var data = spanData();
+    var ids = spanIds(mark);
+    if (!card || !ids.length) return;
+    card.textContent = "";
+    var evidenceIds = [];
+    ids.forEach(function (id) {
+      var span = data[id];
+      if (!span) return;
+      var block = document.createElement("div");
+      block.className = "card-span l-" + span.label;
+      var head = document.createElement("strong");
+      head.textContent = CUES[span.label] + " " + NAMES[span.label] + (span.reviewer ? " · " + span.reviewer + " (read only)" : "");
+      block.appendChild(head);
+      if (span.note) {
+        var note = document.createElement("p");
+        note.textContent = span.note;
+        block.appendChild(note);
+      }
+      var list = document.createElement("ul");
+      var linked = span.evidence || [];
+      linked.forEach(function (item) {
+        evidenceIds.push(String(item.id));
+        var li = document.createElement("li");
+        li.textContent = truncate(item.title, 40) + ": “" + truncate(item.quote, 120) + "”";
+        list.appendChild(li);
+      });
+      if (!linked.length) {
+        var none = document.createElement("li");
+        none.className = "empty";
+        none.textContent = "No evidence linked.";
+        list.appendChild(none);
+      }
+      block.appendChild(list);
+      card.appendChild(block);
+      document.querySelectorAll("[data-claim-source] mark[data-spans]").forEach(function (other) {
+        if (spanIds(other).indexOf(id) >= 0) other.classList.add("hovered");
+      });
+    });
+    document.querySelectorAll("[data-evidence-source] mark[data-evidence]").forEach(function (passage) {
+      var linked = passage.dataset.evidence.split(" ").some(function (id) {
+        return evidenceIds.indexOf(id) >= 0;
+      });
+      passage.classList.toggle("linked", linked);
+    });
+    var rect = mark.getBoundingClientRect();
+    card.hidden = false;
+    card.style.left = Math.max(8, rect.left + window.scrollX) + "px";
+    card.style.top = rect.top + window.scrollY - card.offsetHeight - 6 + "px";
+  }
+
+  function hideCard() {
+    var card = document.getElementById("span-card");
+    if (card) card.hidden = true;
+    document.querySelectorAll("mark.hovered, mark.linked").forEach(function (mark) {
+      mark.classList.remove("hovered", "linked");
+    });
+  }
+
+  document.addEventListener("mouseover", function (event) {
+    var mark = event.target.closest && event.target.closest("[data-claim-source] mark[data-spans]");
+    if (mark) showCard(mark);
+  });
+  document.addEventListener("mouseout", function (event) {
+    var mark = event.target.closest && event.target.closest("[data-claim-source] mark[data-spans]");
+    if (mark && !(event.relatedTarget && mark.contains(event.relatedTarget))) hideCard();
+  });
+
+  // ---- htmx ------------------------------------------------------------------------------------
+
+  // A refused save (400/403) carries a message for the verdict bar: swap it in, like a success.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var code = event.detail.xhr.status;
+    if (code === 400 || code === 403) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
+  // An outerHTML swap replaces the target, so look the message up again rather than use the event's.
+  document.addEventListener("htmx:afterSwap", function () {
+    document.querySelectorAll(".form-error").forEach(function (error) {
+      if (error.textContent.trim() && error.offsetParent) error.scrollIntoView({ block: "nearest" });
+    });
+  });
+
+  function afterSave(message) {
+    return function (event) {
+      hideCard();
+      var form = bar();
+      if (form && !form.hidden) {
+        form.hidden = false;
+        closeBar();
+      }
+      var id = event.detail && event.detail.id;
+      var item = id && document.getElementById("span-" + id);
+      if (item) item.classList.add("flash");
+      var root = claimRoot();
+      if (root) root.focus({ preventScroll: true });
+      status(message);
+    };
+  }
+  document.body.addEventListener("span-created", afterSave("Verdict saved."));
+  document.body.addEventListener("span-exists", afterSave("You had already marked exactly this passage: your verdict is unchanged and highlighted in the list."));
+  document.body.addEventListener("span-updated", afterSave("Verdict updated."));
+  document.body.addEventListener("span-deleted", afterSave("Verdict deleted."));
+
+  // Tests wait for this attribute; bench/article_page.py reads the mark.
+  document.documentElement.dataset.reviewReady = "1";
+  if (window.performance && performance.mark) performance.mark("review-ready");
+})();

@@ -1,0 +1,281 @@
+"""Saving, editing and deleting verdicts over HTTP: exact checks, clear refusals, nothing stored on error."""
+
+import json
+import unicodedata
+
+import pytest
+from django.urls import reverse
+
+from factcheck.articles.models import Article, Story
+from factcheck.review.models import Evidence, Span
+from factcheck.review.services import EvidenceRef, span_create
+
+HTMX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def article(story):
+    return story.articles.get(source_name__startswith="001")
+
+
+@pytest.fixture
+def other(story, article):
+    return story.articles.exclude(pk=article.pk).order_by("pk").first()
+
+
+def claim(article, start: int, end: int, **extra) -> dict:
+    return {"start": start, "end": end, "quote": article.body[start:end], "label": "conflicting", **extra}
+
+
+def evidence(article, start: int, end: int) -> str:
+    return json.dumps({"article": article.pk, "start": start, "end": end, "quote": article.body[start:end]})
+
+
+def post_span(client, article, data, **kwargs):
+    return client.post(reverse("span-create", args=[article.pk]), data, **kwargs)
+
+
+def test_it_stores_a_verdict_with_its_note_and_evidence_and_returns_the_workspace(client, alice, article, other):
+    client.force_login(alice)
+    sentence_end = article.body.index(".") + 1
+    response = post_span(
+        client,
+        article,
+        claim(article, 0, sentence_end, note="  The date differs.  ", evidence=[evidence(other, 0, 30)]),
+        headers=HTMX,
+    )
+    assert response.status_code == 201
+    span = Span.objects.get()
+    assert (span.start, span.end, span.quote, span.label, span.note) == (
+        0,
+        sentence_end,
+        article.body[:sentence_end],
+        "conflicting",
+        "The date differs.",
+    )
+    assert list(span.evidence.values_list("article", "start", "end")) == [(other.pk, 0, 30)]
+    content = response.content.decode()
+    assert content.startswith('\n<div id="workspace"') or content.lstrip().startswith('<div id="workspace"')
+    assert f'id="span-{span.pk}"' in content
+    assert json.loads(response["HX-Trigger-After-Settle"]) == {"span-created": {"id": span.pk}}
+
+
+def test_the_same_span_twice_gives_the_existing_one(client, alice, article):
+    client.force_login(alice)
+    assert post_span(client, article, claim(article, 5, 25), headers=HTMX).status_code == 201
+    again = post_span(client, article, claim(article, 5, 25, label="consistent"), headers=HTMX)
+    assert again.status_code == 200
+    assert "span-exists" in json.loads(again["HX-Trigger-After-Settle"])
+    assert Span.objects.get().label == "conflicting"
+
+
+def test_without_htmx_a_save_redirects_to_the_article(client, alice, article):
+    client.force_login(alice)
+    response = post_span(client, article, claim(article, 0, 10))
+    span = Span.objects.get()
+    assert response.status_code == 302 and response.url == f"{article.get_absolute_url()}#span-{span.pk}"
+
+
+def test_the_stored_span_keeps_emoji_combining_marks_and_arabic_exact(client, alice, story):
+    # Bodies are NFC: e + U+0301 composes to é, q + U+0307 has no composed form and stays two code points.
+    body = unicodedata.normalize(
+        "NFC", "Intro 𝕏 👍🏽 👨\u200d👩\u200d👧\u200d👦 cafe\u0301 q\u0307 «مرحبا بالعالم» and\na new line."
+    )
+    article = Article(story=story, title="Unicode", raw_text=body, body=body)
+    article.save()
+    client.force_login(alice)
+    start = body.index("👨")
+    end = body.index("and")
+    response = post_span(client, article, claim(article, start, end), headers=HTMX)
+    assert response.status_code == 201
+    span = Span.objects.get()
+    assert span.quote == "👨\u200d👩\u200d👧\u200d👦 caf\u00e9 q\u0307 «مرحبا بالعالم» "
+    assert (span.start, span.end) == (start, end)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"quote": "tampered words"}, "does not match the article"),
+        ({"start": 0, "end": 10**6}, "outside the article"),
+        ({"start": 10, "end": 10}, "outside the article"),
+        ({"label": "true"}, "Choose a verdict"),
+        ({"label": ""}, "Choose a verdict"),
+        ({"start": ""}, "Select some text first"),
+        ({"start": "abc"}, "Enter a whole number"),
+        ({"evidence": ["not json"]}, "could not be read"),
+        ({"evidence": ['{"article": 1}']}, "could not be read"),
+    ],
+    ids=[
+        "tampered-quote",
+        "out-of-range",
+        "empty",
+        "bad-label",
+        "no-label",
+        "no-start",
+        "not-a-number",
+        "evidence-not-json",
+        "evidence-incomplete",
+    ],
+)
+def test_a_bad_save_is_a_400_with_a_message_and_stores_nothing(client, alice, article, change, message):
+    client.force_login(alice)
+    data = {**claim(article, 0, 20), **change}
+    response = post_span(client, article, data, headers=HTMX)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert response["HX-Retarget"] == "#verdict-error" and response["HX-Reswap"] == "outerHTML"
+    assert not Span.objects.exists() and not Evidence.objects.exists()
+
+
+def test_white_space_only_is_refused(client, alice, story):
+    article = Article(story=story, title="Spaces", raw_text="One.\n\n  Two.", body="One.\n\n  Two.")
+    article.save()
+    client.force_login(alice)
+    response = post_span(client, article, claim(article, 4, 8), headers=HTMX)
+    assert response.status_code == 400 and "not only white space" in response.content.decode()
+    assert not Span.objects.exists()
+
+
+def test_evidence_from_the_same_article_or_another_story_is_refused(client, alice, article):
+    elsewhere = Story.objects.create(title="Elsewhere", slug="elsewhere")
+    stray = Article(story=elsewhere, title="Stray", raw_text="x", body="Another story entirely.")
+    stray.save()
+    client.force_login(alice)
+    for source, message in [(article, "another article"), (stray, "same story")]:
+        response = post_span(client, article, claim(article, 0, 20, evidence=[evidence(source, 0, 7)]), headers=HTMX)
+        assert response.status_code == 400 and message in response.content.decode()
+    assert not Span.objects.exists() and not Evidence.objects.exists()
+
+
+def test_tampered_evidence_is_refused(client, alice, article, other):
+    client.force_login(alice)
+    bad = json.dumps({"article": other.pk, "start": 0, "end": 10, "quote": "not there!"})
+    response = post_span(client, article, claim(article, 0, 20, evidence=[bad]), headers=HTMX)
+    assert response.status_code == 400 and "does not match" in response.content.decode()
+    assert not Span.objects.exists()
+
+
+def test_without_htmx_an_error_renders_the_page_with_the_message(client, alice, article):
+    client.force_login(alice)
+    response = post_span(client, article, claim(article, 0, 20, quote="tampered"))
+    assert response.status_code == 400
+    assert "does not match the article" in response.content.decode() and "<html" in response.content.decode()
+
+
+def test_writes_are_refused_with_a_403_when_the_story_is_closed(client, alice, story, article):
+    span, _ = span_create(article=article, reviewer=alice, start=0, end=5, quote=article.body[:5], label="consistent")
+    story.state = Story.State.APPROVED
+    story.save()
+    client.force_login(alice)
+    response = post_span(client, article, claim(article, 10, 20), headers=HTMX)
+    assert response.status_code == 403 and "no longer open for review" in response.content.decode()
+    edit = client.post(reverse("span-update", args=[span.pk]), {"label": "conflicting"}, headers=HTMX)
+    assert edit.status_code == 403 and edit["HX-Retarget"] == f"#span-{span.pk}-error"
+    assert client.post(reverse("span-delete", args=[span.pk]), headers=HTMX).status_code == 403
+    span.refresh_from_db()
+    assert Span.objects.count() == 1 and span.label == "consistent"
+
+
+def test_a_user_without_the_reviewer_role_cannot_write(client, nobody, article):
+    client.force_login(nobody)
+    assert post_span(client, article, claim(article, 0, 20), headers=HTMX).status_code == 404
+    assert not Span.objects.exists()
+
+
+def test_it_edits_the_label_note_and_evidence_of_a_span(client, alice, article, other):
+    span, _ = span_create(
+        article=article,
+        reviewer=alice,
+        start=0,
+        end=20,
+        quote=article.body[:20],
+        label="consistent",
+        evidence=[EvidenceRef(other.pk, 0, 10, other.body[:10]), EvidenceRef(other.pk, 20, 30, other.body[20:30])],
+    )
+    kept = span.evidence.get(start=20)
+    client.force_login(alice)
+    editor = client.get(reverse("span-update", args=[span.pk]), headers=HTMX)
+    assert editor.status_code == 200 and 'class="span-edit"' in editor.content.decode()
+    page = client.get(reverse("span-update", args=[span.pk])).content.decode()  # without JavaScript
+    assert "<html" in page and 'class="span-edit"' in page and f'value="{kept.pk}" checked' in page
+    response = client.post(
+        reverse("span-update", args=[span.pk]),
+        {
+            "label": "unsupported",
+            "note": "Not in the others.",
+            "keep": [kept.pk],
+            "evidence": [evidence(other, 40, 50)],
+        },
+        headers=HTMX,
+    )
+    assert response.status_code == 200
+    span.refresh_from_db()
+    assert (span.label, span.note) == ("unsupported", "Not in the others.")
+    assert sorted(span.evidence.values_list("start", "end")) == [(20, 30), (40, 50)]
+    assert (span.start, span.end, span.quote) == (0, 20, article.body[:20])
+
+
+def test_a_bad_edit_is_a_400_and_changes_nothing(client, alice, article):
+    span, _ = span_create(article=article, reviewer=alice, start=0, end=20, quote=article.body[:20], label="consistent")
+    client.force_login(alice)
+    response = client.post(reverse("span-update", args=[span.pk]), {"label": "maybe", "note": "x"}, headers=HTMX)
+    assert response.status_code == 400 and "Choose a verdict" in response.content.decode()
+    span.refresh_from_db()
+    assert (span.label, span.note) == ("consistent", "")
+
+
+def test_it_deletes_a_span_and_its_evidence(client, alice, article, other):
+    span, _ = span_create(
+        article=article,
+        reviewer=alice,
+        start=0,
+        end=20,
+        quote=article.body[:20],
+        label="consistent",
+        evidence=[EvidenceRef(other.pk, 0, 10, other.body[:10])],
+    )
+    client.force_login(alice)
+    response = client.post(reverse("span-delete", args=[span.pk]), headers=HTMX)
+    assert response.status_code == 200 and "span-deleted" in response["HX-Trigger-After-Settle"]
+    assert not Span.objects.exists() and not Evidence.objects.exists()
+
+
+def test_another_reviewers_span_cannot_be_edited_or_deleted(client, alice, bob, article):
+    span, _ = span_create(article=article, reviewer=bob, start=0, end=20, quote=article.body[:20], label="consistent")
+    client.force_login(alice)
+    assert client.get(reverse("span-update", args=[span.pk])).status_code == 404
+    assert client.post(reverse("span-update", args=[span.pk]), {"label": "conflicting"}).status_code == 404
+    assert client.post(reverse("span-delete", args=[span.pk])).status_code == 404
+    span.refresh_from_db()
+    assert span.label == "consistent"
+
+
+def test_a_save_from_the_compare_view_refreshes_the_evidence_pane_out_of_band(client, alice, article, other):
+    client.force_login(alice)
+    response = post_span(
+        client, article, claim(article, 0, 20, evidence=[evidence(other, 0, 30)], compare_with=other.pk), headers=HTMX
+    )
+    content = response.content.decode()
+    assert response.status_code == 201
+    assert 'id="evidence-pane" hx-swap-oob="true"' in content
+    assert f'data-evidence="{Evidence.objects.get().pk}"' in content
+
+
+def test_writes_need_a_post(client, alice, article):
+    client.force_login(alice)
+    assert client.get(reverse("span-create", args=[article.pk])).status_code == 405
+
+
+def test_a_bad_compare_field_does_not_hide_a_stored_verdict(client, alice, article):
+    client.force_login(alice)
+    response = post_span(client, article, claim(article, 0, 20, compare_with="999999"), headers=HTMX)
+    assert response.status_code == 201 and "hx-swap-oob" not in response.content.decode()
+    assert Span.objects.count() == 1
+
+
+def test_without_htmx_a_save_from_the_compare_view_returns_there(client, alice, article, other):
+    client.force_login(alice)
+    response = post_span(client, article, claim(article, 0, 20, compare_with=other.pk))
+    span = Span.objects.get()
+    assert response.url == f"{reverse('article-compare', args=[article.pk])}?with={other.pk}#span-{span.pk}"
