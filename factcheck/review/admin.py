@@ -1,9 +1,12 @@
-"""Admin for spans and their evidence."""
+"""Admin for spans and their evidence: editors read reviewers' work; it is theirs to change only while open."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from factcheck.admin_site import AuditedAdmin, StaleEditGuard
+from factcheck.articles.models import StoryState
 from factcheck.review.models import Evidence, Span
+from factcheck.review.services import span_update
+from factcheck.workflow.filters import reviewer_filter
 
 
 class EvidenceInline(admin.TabularInline):
@@ -14,13 +17,46 @@ class EvidenceInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class StoryStateFilter(admin.SimpleListFilter):
+    title = "story state"
+    parameter_name = "story_state"
+
+    def lookups(self, request, model_admin):
+        return StoryState.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in StoryState.values:
+            return queryset.filter(article__story__state=self.value())
+        return queryset
+
 
 @admin.register(Span)
-class SpanAdmin(SimpleHistoryAdmin):
-    list_display = ("short_quote", "label", "article", "reviewer", "start", "end", "updated_at")
-    list_filter = ("label", "article__story", "reviewer", "updated_at")
-    list_select_related = ("article", "reviewer")
+class SpanAdmin(StaleEditGuard, AuditedAdmin):
+    list_display = (
+        "short_quote",
+        "label",
+        "article",
+        "story",
+        "story_state",
+        "reviewer",
+        "group_status",
+        "updated_at",
+    )
+    list_filter = (
+        "label",
+        "article__story",
+        StoryStateFilter,
+        reviewer_filter(),
+        "group__status",
+        "updated_at",
+    )
+    list_select_related = ("article__story", "reviewer", "group")
     search_fields = ("quote", "note", "article__title", "reviewer__username")
+    date_hierarchy = "updated_at"
     readonly_fields = (
         "article",
         "reviewer",
@@ -29,11 +65,44 @@ class SpanAdmin(SimpleHistoryAdmin):
         "quote",
         "prefix",
         "suffix",
+        "group",
         "created_at",
         "updated_at",
     )
+    fields = ("label", "note", "seen_token", *readonly_fields)
     inlines = [EvidenceInline]
+    history_list_display = ["label", "note"]
+
+    def get_queryset(self, request):
+        # Rows show titles, never the texts: leave the article bodies in the database.
+        return super().get_queryset(request).defer("article__body", "article__raw_text")
+
+    def edit_token(self, span: Span) -> str:
+        return span.updated_at.isoformat()
+
+    def has_change_permission(self, request, obj: Span | None = None) -> bool:
+        # Work under approval or approved is frozen for everyone, here as on the reviewers' pages.
+        if obj is not None and not obj.article.story.is_open_for_review:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj: Span, form, change: bool) -> None:
+        # The same rules as the reviewers' pages; evidence is left as it is (None).
+        obj._history_user = request.user
+        span_update(span=obj, label=obj.label, note=obj.note)
 
     @admin.display(description="Quote")
     def short_quote(self, span: Span) -> str:
         return span.quote if len(span.quote) <= 80 else span.quote[:79] + "…"
+
+    @admin.display(description="Story", ordering="article__story__title")
+    def story(self, span: Span) -> str:
+        return span.article.story.title
+
+    @admin.display(description="Story state", ordering="article__story__state")
+    def story_state(self, span: Span) -> str:
+        return span.article.story.get_state_display()
+
+    @admin.display(description="Group", ordering="group__status")
+    def group_status(self, span: Span) -> str:
+        return span.group.get_status_display() if span.group else "–"

@@ -24,7 +24,7 @@ def story_transition(*, story: Story, user, target: str, seen_version: int | str
     try:
         seen = int(seen_version)
     except (TypeError, ValueError):
-        raise StaleStory(story.title) from None
+        raise StaleStory() from None
     reason = (reason or "").strip()
     if len(reason) > REASON_MAX:
         raise TransitionRefused(f"Keep the reason under {REASON_MAX} characters.", field="reason")
@@ -32,7 +32,7 @@ def story_transition(*, story: Story, user, target: str, seen_version: int | str
     if current is None:
         raise TransitionRefused("This story no longer exists.")
     if current["version"] != seen:
-        raise StaleStory(story.title)
+        raise StaleStory()
     move = transitions.check(state=current["state"], target=target, roles=transitions.roles_of(user), reason=reason)
 
     now = timezone.now()
@@ -48,7 +48,7 @@ def story_transition(*, story: Story, user, target: str, seen_version: int | str
         changes.update(approved_by=None, approved_at=None)
     updated = Story.objects.filter(pk=story.pk, version=seen, state=move.source).update(**changes)
     if updated != 1:
-        raise StaleStory(story.title)
+        raise StaleStory()
 
     story.refresh_from_db()
     # A queryset update sends no signal: write the history row ourselves, in the same transaction.

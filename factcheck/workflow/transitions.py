@@ -68,9 +68,8 @@ class StaleStory(TransitionRefused):
 
     MESSAGE = "Someone changed this story since you opened it; reload the page and try again. Nothing was changed."
 
-    def __init__(self, story_title: str = ""):
-        prefix = f"“{story_title}”: " if story_title else ""
-        super().__init__(prefix + self.MESSAGE)
+    def __init__(self):
+        super().__init__(self.MESSAGE)
 
 
 def roles_of(user) -> frozenset[Role]:
