@@ -130,7 +130,7 @@ class StoryAdmin(StaleEditGuard, AuditedAdmin):
     def consensus_count(self, story: Story) -> int:
         return story.consensus_count
 
-    @admin.display(description="α")
+    @admin.display(description="Alpha")
     def alpha(self, story: Story) -> str:
         return "–"
 
@@ -139,11 +139,11 @@ class StoryAdmin(StaleEditGuard, AuditedAdmin):
         if story.last_change_at is None:
             return "–"
         return format_html(
-            '<time datetime="{}">{}</time><br><span class="fc-when">{}{}</span>',
+            '<time datetime="{}" title="{}">{}</time><br><span class="fc-when">{}</span>',
             story.last_change_at.isoformat(),
+            story.last_change_reason or "",
             when(story.last_change_at),
             story.last_change_by or "system",
-            f" · {story.last_change_reason}" if story.last_change_reason else "",
         )
 
     @admin.display(description="Articles and their figures")
@@ -298,7 +298,7 @@ class StoryAdmin(StaleEditGuard, AuditedAdmin):
 class SpanInline(admin.TabularInline):
     model = Span
     fk_name = "article"
-    fields = ("quote", "start", "end", "label", "reviewer", "note", "group")
+    fields = ("quote", "start", "end", "label", "reviewer", "note", "group_status")
     readonly_fields = fields
     show_change_link = True
     extra = 0
@@ -310,10 +310,17 @@ class SpanInline(admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("reviewer", "group")
 
+    @admin.display(description="Claim group")
+    def group_status(self, span: Span) -> str:
+        if span.group is None:
+            return "–"
+        label = span.group.get_final_label_display() or span.group.get_label_display()
+        return f"{span.group.get_status_display()}{f' ({label})' if label else ''}"
+
 
 class ClaimGroupInline(admin.TabularInline):
     model = ClaimGroup
-    fields = ("start", "end", "quote", "status", "label", "final_label", "reviewer_count", "decided_by")
+    fields = ("quote", "start", "end", "status", "label", "final_label", "reviewer_count", "decided_by")
     readonly_fields = fields
     show_change_link = True
     extra = 0
@@ -406,7 +413,7 @@ class ArticleAdmin(StaleEditGuard, AuditedAdmin):
     def consensus_count(self, article: Article) -> int:
         return article.consensus_count
 
-    @admin.display(description="α")
+    @admin.display(description="Alpha")
     def alpha(self, article: Article) -> str:
         return "–"
 
