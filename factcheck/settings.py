@@ -160,3 +160,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Consensus (factcheck/consensus/grouping.py): two spans are one claim when the characters they share
+# are at least this share of the characters they cover together (overlap over union).
+FACTCHECK_GROUP_MIN_OVERLAP = float(os.environ.get("FACTCHECK_GROUP_MIN_OVERLAP", "0.5"))

@@ -96,3 +96,16 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class Discussion(models.Model):
+    """An editor opened a story for discussion: every reviewer of it now sees everyone's spans."""
+
+    story = models.OneToOneField(Story, on_delete=models.CASCADE, related_name="discussion")
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"{self.story} open for discussion"

@@ -3,12 +3,19 @@
 from django.db.models import QuerySet
 
 from factcheck.articles.models import Article
+from factcheck.consensus.selectors import visible_span_filter
 from factcheck.review.models import Span
 
 
 def visible_spans(*, article: Article, user) -> QuerySet[Span]:
-    """The spans of `article` that `user` may see.
+    """The spans of `article` that `user` may see, in one query.
 
-    The blind phase lives here: until consensus opens a story to a reviewer, they see only their own.
+    The blind phase (factcheck/consensus/selectors.py): a reviewer sees only their own spans until
+    they submitted their review of the story or an editor opened it for discussion; editors see all.
     """
-    return Span.objects.filter(article=article, reviewer=user).select_related("reviewer").order_by("start", "end", "pk")
+    return (
+        Span.objects.filter(article=article)
+        .filter(visible_span_filter(story_id=article.story_id, user=user))
+        .select_related("reviewer")
+        .order_by("start", "end", "pk")
+    )

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from simple_history.utils import bulk_create_with_history
 
 from factcheck.articles.models import Article
+from factcheck.consensus.grouping import regroup_article
 from factcheck.review.models import Evidence, Label, Span
 from factcheck.review.offsets import OffsetError, check_span, context
 
@@ -88,6 +89,7 @@ def span_create(
         if existing is None:
             raise
         return existing, False
+    regroup_article(article=article)
     return span, True
 
 
@@ -102,6 +104,7 @@ def span_update(*, span: Span, label: str, note: str, evidence: Iterable[Evidenc
         rows = _evidence_rows(span, evidence)
         span.evidence.all().delete()
         bulk_create_with_history(rows, Evidence)
+    regroup_article(article=span.article)
     return span
 
 
@@ -109,3 +112,4 @@ def span_update(*, span: Span, label: str, note: str, evidence: Iterable[Evidenc
 def span_delete(*, span: Span) -> None:
     span.evidence.all().delete()
     span.delete()
+    regroup_article(article=span.article)

@@ -1,0 +1,124 @@
+"""Agreement between reviewers: Krippendorff's alpha (nominal, missing values allowed) over claim groups.
+
+Units are claim groups, coders are reviewers, a value is a reviewer's vote in a group (rules.reviewer_votes);
+a reviewer who did not mark a claim is a missing value. Only groups that two or more reviewers marked
+can be paired, so ``units`` counts those. Alpha itself comes from the `krippendorff` package.
+
+Callers: the consensus page (story_agreements) and the admin (story_agreement, article_agreement).
+"""
+
+from collections import defaultdict
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+import krippendorff
+import numpy as np
+
+from factcheck.consensus.rules import Vote, reviewer_votes
+from factcheck.review.models import Label, Span
+
+# Krippendorff's guidance: rely on alpha >= 0.800; 0.667 <= alpha < 0.800 only for tentative conclusions.
+RELIABLE = 0.800
+TENTATIVE = 0.667
+LABEL_CODES = {label: code for code, label in enumerate(Label.values)}
+
+
+@dataclass(frozen=True)
+class Agreement:
+    alpha: float | None
+    units: int  # claim groups that at least two reviewers marked
+    reviewers: int  # reviewers with a vote in any of those groups
+    groups: int  # all claim groups with at least one vote
+    note: str = ""  # why alpha is missing, in words
+
+    @property
+    def level(self) -> str:
+        if self.alpha is None:
+            return "none"
+        if self.alpha >= RELIABLE:
+            return "reliable"
+        if self.alpha >= TENTATIVE:
+            return "tentative"
+        return "low"
+
+    @property
+    def level_text(self) -> str:
+        return {
+            "reliable": "reliable agreement",
+            "tentative": "tentative agreement",
+            "low": "low agreement",
+            "none": self.note,
+        }[self.level]
+
+
+def alpha_nominal(units: Iterable[Mapping[Hashable, Hashable]]) -> Agreement:
+    """Alpha over `units`, each a mapping reviewer id -> label (absent reviewers are missing values)."""
+    units = [unit for unit in units if unit]
+    paired = [unit for unit in units if len(unit) >= 2]
+    reviewers = sorted({reviewer for unit in paired for reviewer in unit})
+    if not paired:
+        return Agreement(None, 0, len(reviewers), len(units), "no claim marked by two reviewers yet")
+    if len({label for unit in paired for label in unit.values()}) == 1:
+        # Alpha is 0/0 without any variation in the values; say so rather than invent a number.
+        return Agreement(None, len(paired), len(reviewers), len(units), "all paired verdicts agree (α undefined)")
+    row = {reviewer: index for index, reviewer in enumerate(reviewers)}
+    # Nominal alpha does not depend on the codes; values outside our labels (a test's data) get their own.
+    codes = dict(LABEL_CODES)
+    for unit in paired:
+        for label in unit.values():
+            codes.setdefault(label, len(codes))
+    data = np.full((len(reviewers), len(paired)), np.nan)
+    for column, unit in enumerate(paired):
+        for reviewer, label in unit.items():
+            data[row[reviewer], column] = codes[label]
+    alpha = float(
+        krippendorff.alpha(reliability_data=data, level_of_measurement="nominal", value_domain=list(codes.values()))
+    )
+    return Agreement(alpha, len(paired), len(reviewers), len(units))
+
+
+@dataclass(frozen=True)
+class StoryAgreement:
+    story: Agreement
+    articles: dict[int, Agreement] = field(default_factory=dict)
+
+    def for_article(self, article_id: int) -> Agreement:
+        return self.articles.get(article_id) or alpha_nominal([])
+
+
+SpanRow = tuple[int, int, int, str, int, int]  # article_id, group_id, reviewer_id, label, start, end
+
+
+def agreement_from_rows(rows: Iterable[SpanRow]) -> StoryAgreement:
+    """Agreement per story and per article from grouped span rows (one pass, no queries)."""
+    by_group: dict[tuple[int, int], list[Vote]] = defaultdict(list)
+    for article_id, group_id, reviewer_id, label, start, end in rows:
+        if group_id is not None:
+            by_group[(article_id, group_id)].append(Vote(reviewer_id, label, start, end))
+    units_by_article: dict[int, list[dict[int, str]]] = defaultdict(list)
+    for (article_id, _), votes in sorted(by_group.items()):
+        units_by_article[article_id].append(reviewer_votes(votes))
+    every_unit = [unit for units in units_by_article.values() for unit in units]
+    return StoryAgreement(
+        story=alpha_nominal(every_unit),
+        articles={article_id: alpha_nominal(units) for article_id, units in units_by_article.items()},
+    )
+
+
+def _rows(spans) -> Iterable[SpanRow]:
+    return spans.filter(group__isnull=False).values_list(
+        "article_id", "group_id", "reviewer_id", "label", "start", "end"
+    )
+
+
+def story_agreements(*, story) -> StoryAgreement:
+    """The story's alpha and each article's, in one query."""
+    return agreement_from_rows(_rows(Span.objects.filter(article__story=story)))
+
+
+def story_agreement(*, story) -> Agreement:
+    return story_agreements(story=story).story
+
+
+def article_agreement(*, article) -> Agreement:
+    return agreement_from_rows(_rows(Span.objects.filter(article=article))).for_article(article.pk)
