@@ -4,52 +4,53 @@ import pytest
 from django.urls import reverse
 
 from factcheck.articles.models import Article, Story, StoryState
-from factcheck.consensus.models import ClaimGroup, GroupStatus
+from factcheck.consensus.agreement import article_agreement, story_agreement
 from factcheck.review.models import Span
 from factcheck.review.services import span_create
 from factcheck.workflow.services import story_transition
 
 # Session, user, the Editors check (twice), permissions (twice), then the page's own queries.
-STORY_CHANGELIST_QUERIES = 10
-ARTICLE_CHANGELIST_QUERIES = 14
+STORY_CHANGELIST_QUERIES = 11
+ARTICLE_CHANGELIST_QUERIES = 15
 SPAN_CHANGELIST_QUERIES = 13
 GROUP_CHANGELIST_QUERIES = 10
 
 
-def mark(article, reviewers, count: int, label: str = "consistent", step: int = 5) -> list[Span]:
+def mark(article, reviewers, count: int, label="consistent", step: int = 5, labels=None, first: int = 0) -> list[Span]:
+    """`count` claims of 4 characters; each reviewer marks each one (labels: one per reviewer, else `label`)."""
     spans = []
-    for start in range(0, count * step, step):
-        for reviewer in reviewers:
+    for start in range(first, first + count * step, step):
+        for index, reviewer in enumerate(reviewers):
             span, _ = span_create(
                 article=article,
                 reviewer=reviewer,
                 start=start,
                 end=start + 4,
                 quote=article.body[start : start + 4],
-                label=label,
+                label=labels[index] if labels else label,
             )
             spans.append(span)
     return spans
 
 
-def group(spans: list[Span], status: str) -> ClaimGroup:
-    first = spans[0]
-    claim = ClaimGroup.objects.create(
-        article=first.article, start=first.start, end=first.end, status=status, reviewer_count=len(spans)
-    )
-    Span.objects.filter(pk__in=[s.pk for s in spans]).update(group=claim)
-    return claim
-
-
 def grow(story: Story, reviewers, per_article: int) -> None:
-    """Spans of every reviewer on every article, every other claim disputed and the rest agreed."""
+    """Every reviewer marks every claim; the first half of the claims they agree on, the rest they dispute."""
+    agree = ["consistent"] * len(reviewers)
+    differ = ["consistent", "conflicting", "unsupported"][: len(reviewers)]
     for article in story.articles.all():
-        spans = mark(article, reviewers, per_article)
-        for i in range(0, len(spans), len(reviewers)):
-            group(
-                spans[i : i + len(reviewers)],
-                GroupStatus.DISPUTED if (i // len(reviewers)) % 2 else GroupStatus.CONSENSUS,
-            )
+        half = per_article // 2
+        mark(article, reviewers, half, labels=agree)
+        body_offset = half * 5
+        for start in range(body_offset, body_offset + (per_article - half) * 5, 5):
+            for reviewer, label in zip(reviewers, differ, strict=True):
+                span_create(
+                    article=article,
+                    reviewer=reviewer,
+                    start=start,
+                    end=start + 4,
+                    quote=article.body[start : start + 4],
+                    label=label,
+                )
 
 
 def more_stories(count: int) -> None:
@@ -67,10 +68,8 @@ def get(client, url: str):
 def test_the_story_changelist_shows_state_counts_and_last_change(client, erin, alice, bob, story):
     story_transition(story=story, user=erin, target=StoryState.IN_REVIEW, seen_version=story.version)
     article = story.articles.order_by("pk").first()
-    spans = mark(article, [alice, bob], 3)
-    group(spans[0:2], GroupStatus.DISPUTED)
-    group(spans[2:4], GroupStatus.CONSENSUS)
-    group(spans[4:6], GroupStatus.CONSENSUS)
+    mark(article, [alice, bob], 1, labels=["consistent", "conflicting"])
+    mark(article, [alice, bob], 2, labels=["consistent", "consistent"], first=20)
     client.force_login(erin)
 
     response = get(client, reverse("admin:articles_story_changelist"))
@@ -78,7 +77,10 @@ def test_the_story_changelist_shows_state_counts_and_last_change(client, erin, a
     assert (row.article_count, row.span_count, row.reviewer_count) == (5, 6, 2)
     assert (row.disputed_count, row.consensus_count) == (1, 2)
     assert row.last_change_by == "erin" and row.last_change_reason == "Open for review: Draft → In review"
+    expected = story_agreement(story=story)
+    assert row.agreement == expected and expected.alpha is not None
     html = response.content.decode()
+    assert f">{expected.alpha:.2f}</span>" in html
     assert '<span class="fc-state fc-state-in_review">In review</span>' in html
     assert f'name="seen_version_{story.pk}" value="{story.version}"' in html
 
@@ -110,6 +112,7 @@ def test_the_article_changelist_costs_the_same_queries_for_few_or_many(
         response = get(client, url)
     rows = {a.pk: a for a in response.context["cl"].result_list}
     first = story.articles.order_by("pk").first()
+    assert rows[first.pk].agreement == article_agreement(article=first)
     assert (rows[first.pk].span_count, rows[first.pk].reviewer_count) == (60, 2)
     assert (rows[first.pk].disputed_count, rows[first.pk].consensus_count) == (15, 15)
 
@@ -132,8 +135,7 @@ def test_the_group_changelist_costs_the_same_queries_for_few_or_many(
     client, erin, alice, bob, story, django_assert_num_queries
 ):
     client.force_login(erin)
-    more_stories(1)
-    group(mark(Article.objects.get(title="Report 0"), [alice, bob], 1), GroupStatus.DISPUTED)
+    mark(story.articles.first(), [alice, bob], 1, labels=["consistent", "conflicting"])
     url = reverse("admin:consensus_claimgroup_changelist")
     with django_assert_num_queries(GROUP_CHANGELIST_QUERIES):
         get(client, url)

@@ -11,6 +11,7 @@ from django.utils.timezone import localtime
 
 from factcheck.admin_site import AuditedAdmin, StaleEditGuard
 from factcheck.articles.models import Article, Story, StoryState
+from factcheck.consensus.agreement import Agreement
 from factcheck.consensus.models import ClaimGroup
 from factcheck.review.models import Span
 from factcheck.workflow import selectors, transitions
@@ -22,6 +23,20 @@ SEEN_VERSION = "seen_version_%s"
 
 def when(moment) -> str:
     return date_format(localtime(moment), "Y-m-d H:i")
+
+
+def alpha_cell(agreement: Agreement | None) -> str:
+    agreement = agreement or selectors.NO_AGREEMENT
+    if agreement.alpha is None:
+        return format_html('<span class="fc-alpha fc-alpha-none" title="{}">–</span>', agreement.note)
+    return format_html(
+        '<span class="fc-alpha fc-alpha-{}" title="{}: {} claims marked by two or more of {} reviewers">{}</span>',
+        agreement.level,
+        agreement.level_text,
+        agreement.units,
+        agreement.reviewers,
+        f"{agreement.alpha:.2f}",
+    )
 
 
 def state_badge(story: Story) -> str:
@@ -130,9 +145,18 @@ class StoryAdmin(StaleEditGuard, AuditedAdmin):
     def consensus_count(self, story: Story) -> int:
         return story.consensus_count
 
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        # The page's rows are fetched here once (the template reuses them): alpha for all of them in one query.
+        stories = list(changelist.result_list)
+        figures = selectors.story_agreements([story.pk for story in stories])
+        for story in stories:
+            story.agreement = figures[story.pk].story if story.pk in figures else None
+        return changelist
+
     @admin.display(description="Alpha")
     def alpha(self, story: Story) -> str:
-        return "–"
+        return alpha_cell(getattr(story, "agreement", None))
 
     @admin.display(description="Last change", ordering="last_change_at")
     def last_change(self, story: Story) -> str:
@@ -151,9 +175,10 @@ class StoryAdmin(StaleEditGuard, AuditedAdmin):
         if story.pk is None:
             return "–"
         articles = selectors.articles_with_figures(story.articles.order_by("published", "pk"))
+        agreement = selectors.story_agreements([story.pk]).get(story.pk)
         rows = format_html_join(
             "",
-            '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',
+            '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',
             (
                 (
                     reverse("admin:articles_article_change", args=[a.pk]),
@@ -163,14 +188,17 @@ class StoryAdmin(StaleEditGuard, AuditedAdmin):
                     a.reviewer_count,
                     a.disputed_count,
                     a.consensus_count,
+                    alpha_cell(agreement.for_article(a.pk) if agreement else None),
                 )
                 for a in articles
             ),
         )
         return format_html(
             '<table class="fc-figures"><thead><tr><th>Article</th><th>Outlet</th><th>Spans</th><th>Reviewers</th>'
-            "<th>Disputed</th><th>Consensus</th></tr></thead><tbody>{}</tbody></table>",
+            "<th>Disputed</th><th>Consensus</th><th>Alpha</th></tr></thead><tbody>{}</tbody>"
+            '<tfoot><tr><th colspan="7">The whole story</th><td>{}</td></tr></tfoot></table>',
             rows,
+            alpha_cell(agreement.story if agreement else None),
         )
 
     # -- review moves: the change page's buttons and the bulk actions ---------------------------
@@ -378,7 +406,7 @@ class ArticleAdmin(StaleEditGuard, AuditedAdmin):
     search_fields = ("title", "outlet", "body", "story__title")
     date_hierarchy = "published"
     # The story and body stay as imported: spans and claim groups point into this body of this story.
-    readonly_fields = ("story", "story_state", "body_sha256", "imported_at", "source_name", "import_check")
+    readonly_fields = ("story", "story_state", "alpha", "body_sha256", "imported_at", "source_name", "import_check")
     fields = ("story", "story_state", "title", "outlet", "url", "published", "seen_token", *readonly_fields[2:])
     inlines = [SpanInline, ClaimGroupInline]
     history_list_display = ["title", "outlet", "published"]
@@ -413,9 +441,19 @@ class ArticleAdmin(StaleEditGuard, AuditedAdmin):
     def consensus_count(self, article: Article) -> int:
         return article.consensus_count
 
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        articles = list(changelist.result_list)
+        figures = selectors.article_agreements([article.pk for article in articles])
+        for article in articles:
+            article.agreement = figures.get(article.pk)
+        return changelist
+
     @admin.display(description="Alpha")
     def alpha(self, article: Article) -> str:
-        return "–"
+        if not hasattr(article, "agreement"):  # the change page: one article, one query
+            article.agreement = selectors.article_agreements([article.pk]).get(article.pk)
+        return alpha_cell(article.agreement)
 
     @admin.display(description="Last change", ordering="last_span_change_at")
     def last_change(self, article: Article) -> str:

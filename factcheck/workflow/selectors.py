@@ -1,9 +1,12 @@
 """Reading what editors need at a glance: counts and the last change, as annotations in one query."""
 
+from collections import defaultdict
+
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from factcheck.articles.models import Article, Story
+from factcheck.consensus.agreement import Agreement, StoryAgreement, agreement_from_rows, alpha_nominal
 from factcheck.consensus.models import ClaimGroup, GroupStatus
 from factcheck.review.models import Span
 
@@ -71,3 +74,30 @@ def articles_with_figures(articles: QuerySet[Article]) -> QuerySet[Article]:
 
 def groups_with_figures(groups: QuerySet[ClaimGroup]) -> QuerySet[ClaimGroup]:
     return groups.annotate(span_count=_count(Span.objects.filter(group=OuterRef("pk")), "group"))
+
+
+def _agreement_rows(spans: QuerySet[Span], key: str):
+    return spans.filter(group__isnull=False).values_list(
+        key, "article_id", "group_id", "reviewer_id", "label", "start", "end"
+    )
+
+
+def _split(rows) -> dict[int, list]:
+    by_key: dict[int, list] = defaultdict(list)
+    for key, *row in rows:
+        by_key[key].append(tuple(row))
+    return by_key
+
+
+NO_AGREEMENT = alpha_nominal([])
+
+
+def story_agreements(story_ids: list[int]) -> dict[int, StoryAgreement]:
+    """Krippendorff's alpha of each story and its articles, for a page of stories, in one query."""
+    rows = _agreement_rows(Span.objects.filter(article__story__in=story_ids), "article__story_id")
+    return {story_id: agreement_from_rows(rows) for story_id, rows in _split(rows).items()}
+
+
+def article_agreements(article_ids: list[int]) -> dict[int, Agreement]:
+    rows = _agreement_rows(Span.objects.filter(article__in=article_ids), "article_id")
+    return {article_id: agreement_from_rows(rows).for_article(article_id) for article_id, rows in _split(rows).items()}
