@@ -1,6 +1,7 @@
 """Admin for stories and articles: the editors' queue of stories, their review moves, and the import check."""
 
 from django.contrib import admin, messages
+from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -196,7 +197,7 @@ class StoryAdmin(StaleEditGuard, AuditedAdmin):
         return format_html(
             '<table class="fc-figures"><thead><tr><th>Article</th><th>Outlet</th><th>Spans</th><th>Reviewers</th>'
             "<th>Disputed</th><th>Consensus</th><th>Alpha</th></tr></thead><tbody>{}</tbody>"
-            '<tfoot><tr><th colspan="7">The whole story</th><td>{}</td></tr></tfoot></table>',
+            '<tfoot><tr><th colspan="6">The whole story</th><td>{}</td></tr></tfoot></table>',
             rows,
             alpha_cell(agreement.story if agreement else None),
         )
@@ -410,6 +411,7 @@ class ArticleAdmin(StaleEditGuard, AuditedAdmin):
     fields = ("story", "story_state", "title", "outlet", "url", "published", "seen_token", *readonly_fields[2:])
     inlines = [SpanInline, ClaimGroupInline]
     history_list_display = ["title", "outlet", "published"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     class Media:
         css = {"all": ["css/workflow-admin.css"]}
