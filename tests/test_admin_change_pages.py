@@ -132,3 +132,46 @@ def test_claim_groups_threads_and_submissions_are_read_only_in_the_admin(client,
     assert client.post(url, {"final_label": "consistent", "final_note": "x"}).status_code == 403
     group.refresh_from_db()
     assert group.final_label == ""
+
+
+def test_the_consensus_rule_of_a_story_under_approval_cannot_change_in_the_admin(client, erin, story):
+    client.force_login(erin)
+    url = reverse("admin:articles_story_change", args=[story.pk])
+    assert 'name="quorum"' in client.get(url).content.decode()
+    put(story, S.APPROVED)
+    assert 'name="quorum"' not in client.get(url).content.decode()
+
+
+def test_span_history_shows_each_verdict_change_with_who_even_after_a_delete(client, erin, alice, story):
+    from factcheck.review.services import span_delete, span_update
+
+    put(story, S.IN_REVIEW)
+    span = mark(story.articles.first(), alice, 0, 10, "consistent")
+    span_pk = span.pk
+    span._history_user = alice
+    span_update(span=span, label="conflicting", note="After the thread.")
+    span_delete(span=span)
+    types = list(Span.history.filter(id=span_pk).order_by("history_id").values_list("history_type", "label"))
+    assert types == [("+", "consistent"), ("~", "conflicting"), ("-", "conflicting")]
+
+    client.force_login(erin)
+    response = client.get(reverse("admin:review_span_history", args=[span_pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Deleted" in html and "Changed" in html and "Created" in html
+    assert "After the thread." in html
+
+
+def test_a_group_decision_is_in_the_admin_history_with_the_editor(client, erin, alice, bob, story):
+    from factcheck.consensus.services import group_decide
+
+    article = story.articles.first()
+    mark(article, alice, 0, 20, "consistent")
+    mark(article, bob, 0, 20, "conflicting")
+    group = article.claim_groups.get()
+    group_decide(
+        group=group, editor=erin, final_label="consistent", final_note="Two outlets confirm.", version=group.version
+    )
+    client.force_login(erin)
+    html = client.get(reverse("admin:consensus_claimgroup_history", args=[group.pk])).content.decode()
+    assert "Two outlets confirm." in html and ">erin<" in html

@@ -9,6 +9,8 @@ from factcheck.review.models import Span
 from factcheck.review.services import span_create
 from factcheck.workflow.services import story_transition
 
+S = StoryState
+
 # Session, user, the Editors check (twice), permissions (twice), then the page's own queries.
 STORY_CHANGELIST_QUERIES = 11
 ARTICLE_CHANGELIST_QUERIES = 15
@@ -143,6 +145,15 @@ def test_the_group_changelist_costs_the_same_queries_for_few_or_many(
     with django_assert_num_queries(GROUP_CHANGELIST_QUERIES):
         response = get(client, url)
     assert {g.span_count for g in response.context["cl"].result_list} == {2}
+
+
+def test_the_story_changelist_puts_what_waits_for_an_editor_first(client, erin, story):
+    states = [S.APPROVED, S.DRAFT, S.READY, S.CHANGES_REQUESTED, S.IN_REVIEW]
+    for i, state in enumerate(states):
+        Story.objects.create(title=f"Story {i}", slug=f"story-{i}", state=state)
+    client.force_login(erin)
+    rows = get(client, reverse("admin:articles_story_changelist")).context["cl"].result_list
+    assert [s.state for s in rows] == [S.READY, S.IN_REVIEW, S.CHANGES_REQUESTED, S.DRAFT, S.DRAFT, S.APPROVED]
 
 
 @pytest.mark.parametrize(

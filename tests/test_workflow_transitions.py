@@ -204,6 +204,13 @@ def test_a_bulk_move_moves_each_fresh_story_and_reports_each_refusal(story, erin
     assert Story.objects.get(pk=other.pk).state == S.READY and Story.objects.get(pk=third.pk).state == S.IN_REVIEW
 
 
+def test_a_bulk_move_refuses_stories_the_editor_never_saw(story, erin):
+    story = put(story, S.READY)
+    result = stories_transition(stories=[story], user=erin, target=S.APPROVED, seen_versions={})
+    assert result.moved == [] and "not on the page you acted from" in result.refused[0][1]
+    assert Story.objects.get(pk=story.pk).state == S.READY
+
+
 def test_roles_come_from_the_groups(alice, erin, nobody, django_user_model):
     root = django_user_model.objects.create_superuser("root", password="x")
     assert transitions.roles_of(alice) == {transitions.Role.REVIEWER}

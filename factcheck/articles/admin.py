@@ -1,6 +1,7 @@
 """Admin for stories and articles: the editors' queue of stories, their review moves, and the import check."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -42,6 +43,14 @@ def alpha_cell(agreement: Agreement | None) -> str:
 
 def state_badge(story: Story) -> str:
     return format_html('<span class="fc-state fc-state-{}">{}</span>', story.state, story.get_state_display())
+
+
+class QueueChangeList(ChangeList):
+    """Stories in the editors' queue order (ready for approval first) until a column is clicked."""
+
+    def get_ordering(self, request, queryset):
+        ordering = super().get_ordering(request, queryset)
+        return ordering if ORDER_VAR in self.params else ["queue", *ordering]
 
 
 class ArticleInline(admin.TabularInline):
@@ -101,7 +110,17 @@ class StoryAdmin(StaleEditGuard, AuditedAdmin):
         css = {"all": ["css/workflow-admin.css"]}
 
     def get_queryset(self, request):
-        return selectors.stories_with_figures(super().get_queryset(request))
+        stories = super().get_queryset(request).annotate(queue=selectors.QUEUE_ORDER)
+        return selectors.stories_with_figures(stories)
+
+    def get_changelist(self, request, **kwargs):
+        return QueueChangeList
+
+    def get_readonly_fields(self, request, obj: Story | None = None):
+        # The consensus rule of a story under approval or approved stays what the reviewers worked to.
+        if obj is not None and not obj.is_open_for_review:
+            return (*self.readonly_fields, "quorum", "majority")
+        return self.readonly_fields
 
     def edit_token(self, story: Story) -> str:
         return str(story.version)
@@ -119,7 +138,7 @@ class StoryAdmin(StaleEditGuard, AuditedAdmin):
     def state_display(self, story: Story) -> str:
         return state_badge(story)
 
-    @admin.display(description="State", ordering="state")
+    @admin.display(description="State", ordering="queue")
     def state_column(self, story: Story) -> str:
         # The version the editor saw travels with a bulk action, in the changelist's own form.
         return format_html(

@@ -2,13 +2,19 @@
 
 from collections import defaultdict
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Case, Count, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
-from factcheck.articles.models import Article, Story
+from factcheck.articles.models import Article, Story, StoryState
 from factcheck.consensus.agreement import Agreement, StoryAgreement, agreement_from_rows, alpha_nominal
 from factcheck.consensus.models import ClaimGroup, GroupStatus
 from factcheck.review.models import Span
+
+# The editors' queue: what waits for them first, then work in progress, then what is done.
+QUEUE = [StoryState.READY, StoryState.IN_REVIEW, StoryState.CHANGES_REQUESTED, StoryState.DRAFT, StoryState.APPROVED]
+QUEUE_ORDER = Case(
+    *(When(state=state, then=Value(rank)) for rank, state in enumerate(QUEUE)), output_field=IntegerField()
+)
 
 
 def _count(queryset: QuerySet, group_by: str) -> Coalesce:

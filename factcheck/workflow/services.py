@@ -11,6 +11,7 @@ from factcheck.workflow import transitions
 from factcheck.workflow.transitions import StaleStory, TransitionRefused
 
 REASON_MAX = 2000
+NOT_SEEN = "It was not on the page you acted from; open it and decide there. Nothing was changed."
 
 
 @transaction.atomic
@@ -71,9 +72,16 @@ class BulkResult:
 def stories_transition(
     *, stories: list[Story], user, target: str, seen_versions: dict[int, int | str | None], reason: str = ""
 ) -> BulkResult:
-    """Move each story on its own: one stale or wrong-state story does not hold back the others."""
+    """Move each story on its own: one stale or wrong-state story does not hold back the others.
+
+    A story without a seen version (selected "across all pages", never shown) is refused: an editor
+    decides only on what they saw.
+    """
     moved, refused = [], []
     for story in stories:
+        if story.pk not in seen_versions:
+            refused.append((story, NOT_SEEN))
+            continue
         try:
             moved.append(
                 story_transition(
