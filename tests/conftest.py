@@ -82,3 +82,35 @@ def output_path(request, pytestconfig):
     folder = Path(pytestconfig.getoption("--output")) / "screens" / request.node.name
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def restore_roles() -> None:
+    """Re-create the groups and permissions the data migrations made (every migration with a ROLES map)."""
+    import sys
+
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Permission
+    from django.db.migrations.loader import MigrationLoader
+
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+    for migration in MigrationLoader(None, ignore_no_migrations=True).disk_migrations.values():
+        for name, perms in getattr(sys.modules[migration.__module__], "ROLES", {}).items():
+            group, _ = Group.objects.get_or_create(name=name)
+            for perm in perms:
+                app_label, codename = perm.split(".")
+                group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+
+
+@pytest.fixture(autouse=True)
+def _roles_for_live_server(request):
+    """live_server tests empty the database after each test, the migrated roles included: put them back.
+
+    (Serialized rollback cannot be relied on here: Playwright's greenlets can give the test a database
+    connection object without the serialized contents, and a plain flush re-creates content types that
+    then collide with a restore.)
+    """
+    if "live_server" in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+        restore_roles()

@@ -1,6 +1,5 @@
 """In Debian's Chromium: an editor approves a story from the admin, and the story page then says so."""
 
-import pytest
 from playwright.sync_api import expect
 
 from factcheck.articles.models import Story, StoryState
@@ -14,10 +13,6 @@ def ready_for_approval(story, erin, alice) -> Story:
     article = story.articles.first()
     span_create(article=article, reviewer=alice, start=0, end=12, quote=article.body[:12], label="consistent")
     return story_transition(story=story, user=alice, target=StoryState.READY, seen_version=story.version)
-
-
-# live_server empties the database after each test; the roles come from data migrations, so restore them.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_an_editor_approves_a_story_in_the_admin_and_the_story_page_shows_it(
