@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from factcheck.articles.access import is_editor
@@ -12,10 +13,16 @@ STALE_EDIT = (
 )
 
 
+def state_badge(story) -> str:
+    return format_html('<span class="fc-state fc-state-{}">{}</span>', story.state, story.get_state_display())
+
+
 class FactcheckAdminSite(admin.AdminSite):
     site_header = "Factcheck editorial desk"
     site_title = "Factcheck admin"
     index_title = "Editorial desk"
+    # The changelists' figures need the width more than a second copy of the index does.
+    enable_nav_sidebar = False
 
     def has_permission(self, request) -> bool:
         return request.user.is_active and request.user.is_staff and is_editor(request.user)

@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 
-from factcheck.admin_site import AuditedAdmin, StaleEditGuard
+from factcheck.admin_site import AuditedAdmin, StaleEditGuard, state_badge
 from factcheck.articles.models import Article, Story, StoryState
 from factcheck.consensus.agreement import Agreement
 from factcheck.consensus.models import ClaimGroup
@@ -39,10 +39,6 @@ def alpha_cell(agreement: Agreement | None) -> str:
         agreement.reviewers,
         f"{agreement.alpha:.2f}",
     )
-
-
-def state_badge(story: Story) -> str:
-    return format_html('<span class="fc-state fc-state-{}">{}</span>', story.state, story.get_state_display())
 
 
 class QueueChangeList(ChangeList):
@@ -405,14 +401,14 @@ class ArticleAdmin(StaleEditGuard, AuditedAdmin):
         "title",
         "story",
         "story_state",
-        "outlet",
-        "published",
         "span_count",
         "reviewer_count",
         "disputed_count",
         "consensus_count",
         "alpha",
         "last_change",
+        "outlet",
+        "published",
     )
     list_filter = (
         "story",

@@ -51,6 +51,9 @@ class ClaimGroupAdmin(ReadOnlyAdmin):
     inlines = [CommentInline]
     history_list_display = ["status", "label", "final_label", "final_note"]
 
+    class Media:
+        css = {"all": ["css/workflow-admin.css"]}
+
     def get_queryset(self, request) -> QuerySet[ClaimGroup]:
         queryset = super().get_queryset(request).defer("article__body", "article__raw_text")
         return selectors.groups_with_figures(queryset)

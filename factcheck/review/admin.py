@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from factcheck.admin_site import AuditedAdmin, StaleEditGuard
+from factcheck.admin_site import AuditedAdmin, StaleEditGuard, state_badge
 from factcheck.articles.models import StoryState
 from factcheck.review.models import Evidence, Span
 from factcheck.review.services import span_update
@@ -34,12 +34,18 @@ class StoryStateFilter(admin.SimpleListFilter):
         return queryset
 
 
+class GroupStatusFilter(admin.ChoicesFieldListFilter):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = "claim group"
+
+
 @admin.register(Span)
 class SpanAdmin(StaleEditGuard, AuditedAdmin):
     list_display = (
         "short_quote",
         "label",
-        "article",
+        "article_title",
         "story",
         "story_state",
         "reviewer",
@@ -51,7 +57,7 @@ class SpanAdmin(StaleEditGuard, AuditedAdmin):
         "article__story",
         StoryStateFilter,
         reviewer_filter(),
-        "group__status",
+        ("group__status", GroupStatusFilter),
         "updated_at",
     )
     list_select_related = ("article__story", "reviewer", "group")
@@ -72,6 +78,9 @@ class SpanAdmin(StaleEditGuard, AuditedAdmin):
     fields = ("label", "note", "seen_token", *readonly_fields)
     inlines = [EvidenceInline]
     history_list_display = ["label", "note"]
+
+    class Media:
+        css = {"all": ["css/workflow-admin.css"]}
 
     def get_queryset(self, request):
         # Rows show titles, never the texts: leave the article bodies in the database.
@@ -95,13 +104,18 @@ class SpanAdmin(StaleEditGuard, AuditedAdmin):
     def short_quote(self, span: Span) -> str:
         return span.quote if len(span.quote) <= 80 else span.quote[:79] + "…"
 
+    @admin.display(description="Article", ordering="article__title")
+    def article_title(self, span: Span) -> str:
+        title = span.article.title
+        return title if len(title) <= 48 else title[:47] + "…"
+
     @admin.display(description="Story", ordering="article__story__title")
     def story(self, span: Span) -> str:
         return span.article.story.title
 
     @admin.display(description="Story state", ordering="article__story__state")
     def story_state(self, span: Span) -> str:
-        return span.article.story.get_state_display()
+        return state_badge(span.article.story)
 
     @admin.display(description="Group", ordering="group__status")
     def group_status(self, span: Span) -> str:
