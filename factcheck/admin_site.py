@@ -27,6 +27,11 @@ class FactcheckAdminSite(admin.AdminSite):
     def has_permission(self, request) -> bool:
         return request.user.is_active and request.user.is_staff and is_editor(request.user)
 
+    def index(self, request, extra_context=None):
+        from factcheck.workflow.selectors import story_queue
+
+        return super().index(request, {"story_queue": story_queue(), **(extra_context or {})})
+
 
 class AuditedAdmin(SimpleHistoryAdmin):
     """An admin whose history is shown but never rewritten: no revert, and no deleting from here.

@@ -62,6 +62,8 @@ def test_an_editor_approves_from_the_change_page(client, erin, story):
     page = client.get(response.url).content.decode()
     assert "is now approved" in page
     assert "approved by erin" in page
+    recent = client.get(reverse("admin:index")).content.decode()
+    assert "Recent actions" in recent and story.title in recent
 
 
 def test_sending_back_without_a_reason_shows_a_form_error_and_changes_nothing(client, erin, story):
@@ -244,3 +246,13 @@ def test_historical_records_have_no_admin_pages_to_edit_them(client, erin):
     client.force_login(erin)
     for url in ["/admin/articles/historicalstory/", "/admin/review/historicalspan/"]:
         assert client.get(url).status_code == 404
+
+
+def test_the_admin_index_counts_stories_by_state_with_links_to_them(client, erin, story):
+    put(story, S.READY)
+    Story.objects.create(title="Second story", slug="second-story", state=S.READY)
+    client.force_login(erin)
+    response = client.get(reverse("admin:index"))
+    assert dict(response.context["story_queue"])[S.READY] == 2
+    html = response.content.decode()
+    assert "?state__exact=ready" in html and "<strong>2</strong>" in html

@@ -280,6 +280,7 @@ class StoryAdmin(StaleEditGuard, AuditedAdmin):
             }
             status = 409 if isinstance(exc, StaleStory) else 400
             return TemplateResponse(request, "admin/workflow/transition_refused.html", context, status=status)
+        self.log_change(request, moved, moved.history.latest().history_change_reason)
         self.message_user(request, f"“{moved.title}” is now {moved.get_state_display().lower()}.", messages.SUCCESS)
         return HttpResponseRedirect(change_url)
 
@@ -291,6 +292,8 @@ class StoryAdmin(StaleEditGuard, AuditedAdmin):
         }
 
     def _report(self, request: HttpRequest, result, verb: str) -> None:
+        for story in result.moved:
+            self.log_change(request, story, story.history.latest().history_change_reason)
         if result.moved:
             names = ", ".join(f"“{s.title}”" for s in result.moved)
             self.message_user(

@@ -107,3 +107,9 @@ def story_agreements(story_ids: list[int]) -> dict[int, StoryAgreement]:
 def article_agreements(article_ids: list[int]) -> dict[int, Agreement]:
     rows = _agreement_rows(Span.objects.filter(article__in=article_ids), "article_id")
     return {article_id: agreement_from_rows(rows).for_article(article_id) for article_id, rows in _split(rows).items()}
+
+
+def story_queue() -> list[tuple[StoryState, int]]:
+    """How many stories are in each state, in the editors' queue order, in one query."""
+    counts = dict(Story.objects.order_by().values_list("state").annotate(n=Count("pk")))
+    return [(state, counts.get(state.value, 0)) for state in QUEUE]
