@@ -256,3 +256,21 @@ def test_the_admin_index_counts_stories_by_state_with_links_to_them(client, erin
     assert dict(response.context["story_queue"])[S.READY] == 2
     html = response.content.decode()
     assert "?state__exact=ready" in html and "<strong>2</strong>" in html
+
+
+def test_an_editor_adds_a_story_in_draft_and_cannot_add_articles_or_spans_by_hand(client, erin):
+    client.force_login(erin)
+    form = {
+        "title": "New story",
+        "slug": "new-story",
+        "quorum": 2,
+        "majority": 0.5,
+        "seen_token": "",
+        "articles-TOTAL_FORMS": 0,
+        "articles-INITIAL_FORMS": 0,
+    }
+    assert client.post(reverse("admin:articles_story_add"), form).status_code == 302
+    created = Story.objects.get(slug="new-story")
+    assert (created.state, created.version, created.history.get().history_user) == (S.DRAFT, 1, erin)
+    assert client.get(reverse("admin:articles_article_add")).status_code == 403
+    assert client.get(reverse("admin:review_span_add")).status_code == 403

@@ -434,6 +434,10 @@ class ArticleAdmin(StaleEditGuard, AuditedAdmin):
     class Media:
         css = {"all": ["css/workflow-admin.css"]}
 
+    def has_add_permission(self, request) -> bool:
+        # Articles come in through import_articles, which cleans them and refuses duplicates.
+        return False
+
     def get_queryset(self, request):
         queryset = selectors.articles_with_figures(super().get_queryset(request))
         if request.resolver_match and request.resolver_match.url_name == "articles_article_changelist":

@@ -86,6 +86,10 @@ class SpanAdmin(StaleEditGuard, AuditedAdmin):
         # Rows show titles, never the texts: leave the article bodies in the database.
         return super().get_queryset(request).defer("article__body", "article__raw_text")
 
+    def has_add_permission(self, request) -> bool:
+        # A span is a reviewer's selection in the article page; the desk reads and corrects, it does not mark.
+        return False
+
     def edit_token(self, span: Span) -> str:
         return span.updated_at.isoformat()
 
