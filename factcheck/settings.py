@@ -79,6 +79,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "factcheck.consensus.context_processors.disputed_nav",
             ],
         },
     },
@@ -162,5 +163,6 @@ LOGGING = {
 }
 
 # Consensus (factcheck/consensus/grouping.py): two spans are one claim when the characters they share
-# are at least this share of the characters they cover together (overlap over union).
+# are at least MIN_OVERLAP of the shorter span ("shorter") or of both together ("union").
 FACTCHECK_GROUP_MIN_OVERLAP = float(os.environ.get("FACTCHECK_GROUP_MIN_OVERLAP", "0.5"))
+FACTCHECK_GROUP_OVERLAP = os.environ.get("FACTCHECK_GROUP_OVERLAP", "shorter")

@@ -35,11 +35,16 @@ def test_our_alpha_gives_the_published_figure_on_the_published_data():
     # The twelfth unit has one value only and cannot be paired, so eleven units count.
     assert (round(result.alpha, 3), result.units, result.reviewers, result.groups) == (0.743, 11, 4, 12)
     assert result.level == "tentative"
+    assert result.summary == "α = 0.743 (tentative agreement), 11 claims, 4 reviewers"
 
 
 def test_alpha_is_undefined_without_pairs_or_without_variation():
     assert alpha_nominal([{1: "consistent"}]).alpha is None
     assert alpha_nominal([{1: "consistent"}]).note == "no claim marked by two reviewers yet"
+    assert (
+        alpha_nominal([{1: "consistent"}]).summary
+        == "α – (no claim marked by two reviewers yet), 0 claims, 0 reviewers"
+    )
     agreed = alpha_nominal([{1: "consistent", 2: "consistent"}, {1: "conflicting", 2: "conflicting"}])
     assert agreed.alpha == pytest.approx(1.0)
     same = alpha_nominal([{1: "consistent", 2: "consistent"}])

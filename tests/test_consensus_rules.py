@@ -44,10 +44,20 @@ def test_a_tie_at_the_top_is_disputed_even_under_a_low_majority():
     assert decide({**votes, 6: "consistent"}, majority=0.3).label == "consistent"
 
 
-@pytest.mark.parametrize(("quorum", "majority"), [(0, 0.5), (2, 1.0), (2, -0.1)])
-def test_an_impossible_rule_is_refused(quorum, majority):
+@pytest.mark.parametrize(("quorum", "majority"), [(0, 0.5), (2, 1.1), (2, -0.1)])
+def test_a_form_can_refuse_an_impossible_rule(quorum, majority):
     with pytest.raises(ValueError):
         check_rule(quorum=quorum, majority=majority)
+
+
+def test_a_majority_of_one_means_unanimity():
+    assert decide({1: "consistent", 2: "consistent", 3: "conflicting"}, majority=1.0).status == "disputed"
+    assert decide({1: "consistent", 2: "consistent"}, majority=1.0).label == "consistent"
+
+
+def test_a_stored_rule_out_of_range_still_decides_rather_than_failing_a_save():
+    assert decide({1: "consistent", 2: "consistent"}, quorum=0).label == "consistent"
+    assert decide({1: "consistent", 2: "consistent"}, majority=1.5).label == "consistent"
 
 
 def test_a_reviewer_with_two_spans_in_a_group_votes_with_the_longer_one_in_any_order():

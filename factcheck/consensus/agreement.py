@@ -50,6 +50,14 @@ class Agreement:
             "none": self.note,
         }[self.level]
 
+    @property
+    def summary(self) -> str:
+        """One line for the admin and exports: "α = 0.743 (tentative agreement), 11 claims, 4 reviewers"."""
+        figure = f"α = {self.alpha:.3f}" if self.alpha is not None else "α –"
+        claims = f"{self.units} claim{'s' if self.units != 1 else ''}"
+        reviewers = f"{self.reviewers} reviewer{'s' if self.reviewers != 1 else ''}"
+        return f"{figure} ({self.level_text}), {claims}, {reviewers}"
+
 
 def alpha_nominal(units: Iterable[Mapping[Hashable, Hashable]]) -> Agreement:
     """Alpha over `units`, each a mapping reviewer id -> label (absent reviewers are missing values)."""

@@ -1,9 +1,17 @@
 """Grouping: which spans of an article are the same claim, and keeping the stored claim groups in step.
 
 The rule. Two spans of the same article are linked when they overlap and the characters they share
-make up at least ``FACTCHECK_GROUP_MIN_OVERLAP`` (default 0.5) of the characters they cover together
-(overlap over union, the Jaccard index of the two ranges). A claim group is a connected set of linked
-spans (single linkage), so A~B and B~C put A, B and C in one group even if A and C barely touch.
+make up at least ``FACTCHECK_GROUP_MIN_OVERLAP`` (default 0.5) of a measure set by
+``FACTCHECK_GROUP_OVERLAP``:
+
+- ``"shorter"`` (default): of the shorter span. One reviewer marking "by at least three years" and
+  another the whole clause around it are one claim, as a newsroom would see it; under "union" they
+  would be two claims of one reviewer each and their disagreement would never show.
+- ``"union"``: of the characters both cover together (the Jaccard index of the two ranges); stricter,
+  for stories where reviewers mark long passages that hold several claims.
+
+A claim group is a connected set of linked spans (single linkage), so A~B and B~C put A, B and C in
+one group even if A and C barely touch.
 Connected components do not depend on the order the spans are looked at, so the groups never depend
 on the order spans arrive in (tests/test_consensus_grouping.py proves it with hypothesis).
 
@@ -29,22 +37,33 @@ from factcheck.consensus.rules import Vote, decide, reviewer_votes
 from factcheck.review.models import Span
 
 DEFAULT_MIN_OVERLAP = 0.5
+DEFAULT_MEASURE = "shorter"
+MEASURES = ("shorter", "union")
 
 
 def min_overlap() -> float:
     return float(getattr(settings, "FACTCHECK_GROUP_MIN_OVERLAP", DEFAULT_MIN_OVERLAP))
 
 
-def overlap_ratio(a: tuple[int, int], b: tuple[int, int]) -> float:
-    """Characters shared over characters covered, for half-open ranges; 0 when they do not overlap."""
+def overlap_measure() -> str:
+    measure = getattr(settings, "FACTCHECK_GROUP_OVERLAP", DEFAULT_MEASURE)
+    if measure not in MEASURES:
+        raise ValueError(f"FACTCHECK_GROUP_OVERLAP must be one of {', '.join(MEASURES)}, not {measure!r}.")
+    return measure
+
+
+def overlap_ratio(a: tuple[int, int], b: tuple[int, int], measure: str = "union") -> float:
+    """Characters shared over the measure's characters, for half-open ranges; 0 when they do not overlap."""
     shared = min(a[1], b[1]) - max(a[0], b[0])
     if shared <= 0:
         return 0.0
+    if measure == "shorter":
+        return shared / min(a[1] - a[0], b[1] - b[0])
     return shared / (max(a[1], b[1]) - min(a[0], b[0]))
 
 
-def linked(a: tuple[int, int], b: tuple[int, int], threshold: float) -> bool:
-    ratio = overlap_ratio(a, b)
+def linked(a: tuple[int, int], b: tuple[int, int], threshold: float, measure: str = "union") -> bool:
+    ratio = overlap_ratio(a, b, measure)
     return ratio > 0 and ratio >= threshold
 
 
@@ -55,9 +74,10 @@ class Item:
     end: int
 
 
-def cluster(items: Iterable[Item], threshold: float | None = None) -> list[list[Hashable]]:
+def cluster(items: Iterable[Item], threshold: float | None = None, measure: str | None = None) -> list[list[Hashable]]:
     """The groups of `items` under the rule above, each a sorted list of keys, in reading order."""
     threshold = min_overlap() if threshold is None else threshold
+    measure = overlap_measure() if measure is None else measure
     ordered = sorted(items, key=lambda item: (item.start, item.end, repr(item.key)))
     parent = list(range(len(ordered)))
 
@@ -72,7 +92,7 @@ def cluster(items: Iterable[Item], threshold: float | None = None) -> list[list[
     for i, item in enumerate(ordered):
         open_spans = [j for j in open_spans if ordered[j].end > item.start]
         for j in open_spans:
-            if linked((ordered[j].start, ordered[j].end), (item.start, item.end), threshold):
+            if linked((ordered[j].start, ordered[j].end), (item.start, item.end), threshold, measure):
                 parent[root(i)] = root(j)
         open_spans.append(i)
 
@@ -113,7 +133,7 @@ def regroup_article(*, article: Article) -> None:
         .values("story__quorum", "story__majority")
         .get()
     )
-    threshold = min_overlap()
+    threshold, measure = min_overlap(), overlap_measure()
     rows = {
         row.pk: row
         for row in (
@@ -123,7 +143,8 @@ def regroup_article(*, article: Article) -> None:
     }
     stored = {g.pk: g for g in ClaimGroup.objects.filter(article=article).annotate(comment_count=Count("comments"))}
     components = [
-        [rows[pk] for pk in keys] for keys in cluster([Item(r.pk, r.start, r.end) for r in rows.values()], threshold)
+        [rows[pk] for pk in keys]
+        for keys in cluster([Item(r.pk, r.start, r.end) for r in rows.values()], threshold, measure)
     ]
 
     # Each component takes the stored group holding most of its spans; ties go to the closer range, then the older.
@@ -149,7 +170,7 @@ def regroup_article(*, article: Article) -> None:
         spare = sorted(
             (-overlap_ratio(extent, (g.start, g.end)), g.pk)
             for g in stored.values()
-            if g.pk not in taken and linked(extent, (g.start, g.end), threshold)
+            if g.pk not in taken and linked(extent, (g.start, g.end), threshold, measure)
         )
         if spare:
             chosen[index] = stored[spare[0][1]]
@@ -166,6 +187,7 @@ def regroup_article(*, article: Article) -> None:
             "status": outcome.status,
             "label": outcome.label,
             "reviewer_count": outcome.reviewer_count,
+            "votes": " ".join(f"{reviewer}:{label}" for reviewer, label in sorted(votes.items())),
         }
         group = chosen.get(index)
         if group is None:
@@ -187,7 +209,7 @@ def regroup_article(*, article: Article) -> None:
     leftover = [g for pk, g in stored.items() if pk not in taken]
     orphaned = [g for g in leftover if _keeps_something(g)]
     for group in orphaned:
-        fields = {"status": GroupStatus.SINGLE, "label": "", "reviewer_count": 0}
+        fields = {"status": GroupStatus.SINGLE, "label": "", "reviewer_count": 0, "votes": ""}
         if any(getattr(group, name) != value for name, value in fields.items()):
             _update(group, fields)
             changed.append(group.pk)

@@ -43,6 +43,9 @@ class ClaimGroup(models.Model):
     status = models.CharField(max_length=12, choices=GroupStatus.choices, default=GroupStatus.SINGLE)
     label = models.CharField(max_length=16, choices=Label.choices, blank=True, help_text="Consensus label, if any.")
     reviewer_count = models.PositiveSmallIntegerField(default=0)
+    # The votes behind the status ("reviewer_id:label" sorted, joined): when any vote changes, regrouping
+    # moves `version` on, so an editor deciding on what they saw before gets a conflict.
+    votes = models.TextField(blank=True, editable=False)
     # An editor's adjudication; `version` guards it against two editors deciding at once.
     final_label = models.CharField(max_length=16, choices=Label.choices, blank=True)
     final_note = models.TextField(blank=True)

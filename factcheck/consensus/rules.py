@@ -12,7 +12,9 @@ Semantics (Story.quorum, Story.majority):
   waits for an editor.
 
 With the defaults (quorum 2, majority 0.5), two reviewers agree or the group is disputed; with three
-reviewers, two of three (0.67 > 0.5) make a consensus.
+reviewers, two of three (0.67 > 0.5) make a consensus. A majority of 1 (or more) means unanimity, since
+no share exceeds 1; a quorum below 1 counts as 1. The rule never refuses to run on a stored story, so a
+span can always be saved; forms that set the rule call check_rule() to refuse nonsense up front.
 """
 
 from collections import Counter
@@ -45,8 +47,8 @@ def check_rule(*, quorum: int, majority: float) -> None:
     """Refuse a rule that cannot work; the message is meant for the editor who set it."""
     if quorum < 1:
         raise ValueError("The quorum must be at least one reviewer.")
-    if not 0 <= majority < 1:
-        raise ValueError("The majority must be a share from 0 up to (not including) 1, for example 0.5.")
+    if not 0 <= majority <= 1:
+        raise ValueError("The majority must be a share from 0 to 1, for example 0.5 (1 means unanimity).")
 
 
 def reviewer_votes(spans: Iterable[Vote]) -> dict[int, str]:
@@ -61,7 +63,7 @@ def reviewer_votes(spans: Iterable[Vote]) -> dict[int, str]:
 
 def decide(votes: dict[int, str], *, quorum: int = DEFAULT_QUORUM, majority: float = DEFAULT_MAJORITY) -> Outcome:
     """The status of a group whose reviewers voted `votes` (reviewer id -> label)."""
-    check_rule(quorum=quorum, majority=majority)
+    quorum = max(quorum, 1)
     count = len(votes)
     if count == 0:
         return Outcome(GroupStatus.SINGLE, "", 0, 0.0)
@@ -71,6 +73,7 @@ def decide(votes: dict[int, str], *, quorum: int = DEFAULT_QUORUM, majority: flo
     if count == 1:
         return Outcome(GroupStatus.SINGLE, "", 1, share)
     tied = len(tally) > 1 and tally[1][1] == top_votes
-    if count >= quorum and share > majority and not tied:
+    agreed = share == 1 if majority >= 1 else share > majority
+    if count >= quorum and agreed and not tied:
         return Outcome(GroupStatus.CONSENSUS, top_label, count, share)
     return Outcome(GroupStatus.DISPUTED, "", count, share)

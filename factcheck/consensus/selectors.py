@@ -3,38 +3,38 @@
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from factcheck.articles.access import is_editor
 from factcheck.articles.models import Story
 from factcheck.consensus.models import ClaimGroup, Comment, Discussion, GroupStatus, ReviewSubmission
-from factcheck.review.models import Span
+from factcheck.review.models import Evidence, Span
 from factcheck.roles import EDITORS
 
 
-def user_is_editor(user) -> bool:
-    """access.is_editor, asked once per request: the page, its partials and the navigation all need it."""
-    cached = getattr(user, "_consensus_is_editor", None)
-    if cached is None:
-        cached = bool(user.is_authenticated and is_editor(user))
-        user._consensus_is_editor = cached
-    return cached
+def can_adjudicate(user) -> bool:
+    """Editors settle groups and open stories for discussion. Answered from Django's per-user permission
+    cache, which the access helpers have already filled, so it costs no query of its own."""
+    return bool(user.is_authenticated and user.is_active and user.has_perm("consensus.change_claimgroup"))
 
 
-def unblinded_q(*, story_id: int, user, prefix: str = "") -> Q:
+def _editor_exists(user) -> Exists:
+    return Exists(get_user_model().groups.through.objects.filter(user_id=user.pk, group__name=EDITORS))
+
+
+def unblinded_q(*, story_id, user) -> Q:
     """A condition, true when `user` may see every reviewer's spans on story `story_id`.
 
     The blind phase: a reviewer sees only their own spans until they submitted their review of the
     story, or an editor opened it for discussion. Editors always see everything. Built as EXISTS
-    subqueries so callers fold it into the query they run anyway.
+    subqueries so callers fold it into the query they run anyway; `story_id` is a number or an
+    expression such as OuterRef("article__story_id").
     """
     if user.is_superuser:
         return Q(pk__isnull=False)
-    user_groups = get_user_model().groups.through.objects
     return (
         Q(Exists(ReviewSubmission.objects.filter(story_id=story_id, reviewer_id=user.pk)))
         | Q(Exists(Discussion.objects.filter(story_id=story_id)))
-        | Q(Exists(user_groups.filter(user_id=user.pk, group__name=EDITORS)))
+        | Q(_editor_exists(user))
     )
 
 
@@ -54,17 +54,19 @@ class StoryAccess:
 
 
 def story_access(*, story: Story, user) -> StoryAccess:
-    """Where `user` stands on `story` (one query, plus the editor check once per request)."""
+    """Where `user` stands on `story`, in one query."""
     flags = (
         Story.objects.filter(pk=story.pk)
         .annotate(
             submitted=Exists(ReviewSubmission.objects.filter(story=OuterRef("pk"), reviewer_id=user.pk)),
             discussion_open=Exists(Discussion.objects.filter(story=OuterRef("pk"))),
+            editor=_editor_exists(user),
         )
-        .values("submitted", "discussion_open")
+        .values("submitted", "discussion_open", "editor")
         .get()
     )
-    return StoryAccess(editor=user_is_editor(user), **flags)
+    flags["editor"] = flags["editor"] or user.is_superuser
+    return StoryAccess(**flags)
 
 
 def _spans_prefetch(queryset=None) -> Prefetch:
@@ -72,27 +74,37 @@ def _spans_prefetch(queryset=None) -> Prefetch:
     return Prefetch("spans", queryset=spans.order_by("reviewer__username", "start", "end", "pk"))
 
 
-def story_groups(
-    *, story: Story, disputed_only: bool = False, label: str = "", article_id: int | None = None
-) -> QuerySet[ClaimGroup]:
-    """The story's claim groups for the consensus page, with their spans and reviewers and comment counts."""
-    groups = ClaimGroup.objects.filter(article__story=story)
-    if disputed_only:
-        groups = groups.filter(status=GroupStatus.DISPUTED)
-    if label:
-        groups = groups.filter(
-            Q(final_label=label) | Q(label=label) | Q(Exists(Span.objects.filter(group=OuterRef("pk"), label=label)))
-        )
-    if article_id:
-        groups = groups.filter(article_id=article_id)
-    return groups.annotate(comment_count=Count("comments")).order_by("article_id", "start", "end", "pk")
+def story_groups(*, story: Story) -> QuerySet[ClaimGroup]:
+    """The story's claim groups for the consensus page, in reading order, with their comment counts."""
+    return (
+        ClaimGroup.objects.filter(article__story=story)
+        .annotate(comment_count=Count("comments"))
+        .order_by("article_id", "start", "end", "pk")
+    )
 
 
 def story_spans(*, story: Story) -> QuerySet[Span]:
-    """Every grouped span of the story with its reviewer: the page's columns and its alpha come from these."""
+    """Every grouped span of the story with its reviewer and its first piece of evidence.
+
+    The page's columns and its alpha come from these. The evidence comes as subqueries in the same
+    query (which article, which words, how many), so the page stays at one query for all spans.
+    """
+    first = Evidence.objects.filter(span=OuterRef("pk")).order_by("article_id", "start", "pk")
     return (
         Span.objects.filter(article__story=story, group__isnull=False)
         .select_related("reviewer")
+        .annotate(
+            evidence_quote=Subquery(first.values("quote")[:1]),
+            evidence_source=Subquery(first.values("article__outlet")[:1]),
+            evidence_title=Subquery(first.values("article__title")[:1]),
+            evidence_count=Subquery(
+                Evidence.objects.filter(span=OuterRef("pk"))
+                .order_by()
+                .values("span")
+                .annotate(n=Count("pk"))
+                .values("n")[:1]
+            ),
+        )
         .order_by("reviewer__username", "start", "end", "pk")
     )
 
@@ -120,7 +132,11 @@ def group_detail(*, pk: int) -> QuerySet[ClaimGroup]:
 
 
 def group_spans(*, group: ClaimGroup) -> QuerySet[Span]:
-    return group.spans.select_related("reviewer").order_by("reviewer__username", "start", "end", "pk")
+    return (
+        group.spans.select_related("reviewer")
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.select_related("article")))
+        .order_by("reviewer__username", "start", "end", "pk")
+    )
 
 
 def group_comments(*, group: ClaimGroup) -> QuerySet[Comment]:

@@ -1,0 +1,127 @@
+"""Speed of the consensus machinery, as ratios against baselines measured in the same run.
+
+    DATABASE_URL=... python bench/consensus.py [--reviewers 8] [--claims 40]
+
+Builds a throw-away test database, has `reviewers` reviewers mark `claims` overlapping claims in every
+article of the seed story, then prints:
+- a span write with regrouping (span_create) against the same row saved bare (Span.save);
+- the consensus page for an editor against one plain SELECT of the same spans;
+- the disputed queue against a plain SELECT of the same groups.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+
+import warnings  # noqa: E402
+
+import django  # noqa: E402
+
+warnings.filterwarnings("ignore", message="No directory at")
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.models import Group  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+
+LABELS = ["consistent", "conflicting", "unsupported"]
+
+
+def timed(fn, repeat: int) -> float:
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--reviewers", type=int, default=8)
+    parser.add_argument("--claims", type=int, default=40)
+    args = parser.parse_args()
+
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        run(args.reviewers, args.claims)
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def run(reviewers: int, claims: int) -> None:
+    from factcheck.articles.models import Story
+    from factcheck.consensus.models import ClaimGroup
+    from factcheck.consensus.services import review_submit
+    from factcheck.review.models import Span
+    from factcheck.review.services import span_create
+
+    call_command("loaddata", "seed", verbosity=0)
+    story = Story.objects.get(slug="us-advisers-remain-in-iraq")
+    users = []
+    for n in range(reviewers):
+        user = get_user_model().objects.create_user(f"bench{n}", password="x")
+        user.groups.add(Group.objects.get(name="Reviewers"))
+        users.append(user)
+    editor = get_user_model().objects.create_user("bench-editor", password="x")
+    editor.groups.add(Group.objects.get(name="Editors"))
+
+    articles = list(story.articles.all())
+    write_samples, bare_samples = [], []
+    for article in articles:
+        limit = min(claims, (len(article.body) - 60) // 30)
+        for claim in range(limit):
+            for n, user in enumerate(users):
+                start, end = 30 * claim, 30 * claim + 20 + n % 5
+                quote = article.body[start:end]
+                if not quote.strip():
+                    continue
+                label = LABELS[0] if claim % 2 else LABELS[n % 3]
+                started = time.perf_counter()
+                span_create(article=article, reviewer=user, start=start, end=end, quote=quote, label=label)
+                write_samples.append(time.perf_counter() - started)
+                # The baseline: the same kind of row, saved with nothing around it (then removed).
+                started = time.perf_counter()
+                bare = Span(article=article, reviewer=user, start=start, end=end + 1, quote=quote, label=label)
+                bare.save()
+                bare_samples.append(time.perf_counter() - started)
+                Span.objects.filter(pk=bare.pk).delete()
+    for user in users:
+        review_submit(story=story, reviewer=user)
+
+    spans = Span.objects.filter(article__story=story).count()
+    groups = ClaimGroup.objects.filter(article__story=story).count()
+    client = Client()
+    client.force_login(editor)
+    url = f"/stories/{story.slug}/consensus/"
+    assert client.get(url).status_code == 200
+
+    page = timed(lambda: client.get(url), 15)
+    plain = timed(lambda: list(Span.objects.filter(article__story=story).values_list("pk", "label")), 15)
+    queue = timed(lambda: client.get("/disputed/"), 15)
+    plain_groups = timed(lambda: list(ClaimGroup.objects.filter(status="disputed").values_list("pk")), 15)
+
+    write, bare = statistics.median(write_samples), statistics.median(bare_samples)
+    print(f"{connection.vendor}: {reviewers} reviewers, {spans} spans, {groups} claim groups")
+    report("span write with regrouping", write, bare, "a bare Span.save")
+    report("consensus page (editor)", page, plain, "one SELECT of its spans")
+    report("disputed queue", queue, plain_groups, "one SELECT of its groups")
+
+
+def report(name: str, value: float, baseline: float, what: str) -> None:
+    print(f"{name:28} {value * 1000:8.2f} ms = {value / baseline:5.1f} x {what} ({baseline * 1000:.2f} ms)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,321 @@
+"""Consensus screens: a story's claim groups side by side, one group with its thread and decision, the queue."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from factcheck.articles.access import _get_story_for_user
+from factcheck.consensus import selectors, services
+from factcheck.consensus.access import _get_group_for_user
+from factcheck.consensus.agreement import agreement_from_rows
+from factcheck.consensus.models import ClaimGroup, GroupStatus
+from factcheck.consensus.rules import Vote, reviewer_votes
+from factcheck.review.models import Label, Span
+
+LABEL_TEXT = dict(Label.choices)
+
+
+def _messages_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+# ---- the consensus page of a story -------------------------------------------------------------
+
+
+@dataclass
+class Filters:
+    disputed: bool = False
+    label: str = ""
+    article: int | None = None
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def active(self) -> bool:
+        return bool(self.disputed or self.label or self.article)
+
+
+def _filters(request: HttpRequest, article_ids: set[int]) -> Filters:
+    filters = Filters(disputed=request.GET.get("disputed") in ("1", "on", "true"))
+    label = request.GET.get("label", "")
+    if label and label not in Label.values:
+        filters.errors.append(f"There is no verdict “{label}”; choose {', '.join(Label.labels)}.")
+    else:
+        filters.label = label
+    article = request.GET.get("article", "")
+    if article:
+        if not article.isdigit() or int(article) not in article_ids:
+            filters.errors.append("That article is not part of this story.")
+        else:
+            filters.article = int(article)
+    return filters
+
+
+@dataclass
+class Cell:
+    """What one reviewer said about one claim: their spans in the group (usually one)."""
+
+    reviewer: object
+    spans: list
+
+
+def _clip(text: str, limit: int) -> str:
+    # Django's truncatechars normalises every string it sees; on a page of thousands of cells a plain
+    # slice of the few long ones is several times cheaper (bench/consensus.py).
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _group_rows(groups: list[ClaimGroup], spans: list[Span], reviewers: list, bodies: dict[int, str]) -> None:
+    by_group: dict[int, list[Span]] = defaultdict(list)
+    for span in spans:
+        by_group[span.group_id].append(span)
+    for group in groups:
+        mine = by_group.get(group.pk, [])
+        by_reviewer: dict[int, list[Span]] = defaultdict(list)
+        for span in mine:
+            by_reviewer[span.reviewer_id].append(span)
+        group.cells = [Cell(reviewer, by_reviewer.get(reviewer.pk, [])) for reviewer in reviewers]
+        group.claim = bodies[group.article_id][group.start : group.end]
+        group.short_claim = _clip(group.claim, 180)
+        for span in mine:
+            span.short_quote = "" if span.quote == group.claim else _clip(span.quote, 70)
+            span.short_note = _clip(span.note, 90)
+            span.label_text = LABEL_TEXT.get(span.label, span.label)
+        # The same one-vote-per-reviewer reading as the rule that set the group's status.
+        votes = list(reviewer_votes(Vote(s.reviewer_id, s.label, s.start, s.end) for s in mine).values())
+        group.labels = sorted({span.label for span in mine})
+        group.top = max((votes.count(label) for label in set(votes)), default=0)
+
+
+@login_required
+@require_GET
+def story_consensus(request: HttpRequest, slug: str) -> HttpResponse:
+    story = _get_story_for_user(request, slug)
+    access = selectors.story_access(story=story, user=request.user)
+    articles = list(story.articles.order_by("published", "pk"))
+    filters = _filters(request, {article.pk for article in articles})
+    context = {
+        "story": story,
+        "access": access,
+        "articles": articles,
+        "filters": filters,
+        "labels": Label.choices,
+        "can_adjudicate": selectors.can_adjudicate(request.user),
+    }
+    status = 400 if filters.errors else 200
+    if not access.sees_all:
+        own = list(selectors.own_spans(story=story, user=request.user))
+        context.update(own_count=len(own), own_articles=len({span.article_id for span in own}))
+        return render(request, "consensus/story.html", context, status=status)
+
+    every_group = list(selectors.story_groups(story=story))
+    spans = list(selectors.story_spans(story=story))
+    reviewers = sorted({span.reviewer_id: span.reviewer for span in spans}.values(), key=lambda r: r.get_username())
+    _group_rows(every_group, spans, reviewers, {article.pk: article.body for article in articles})
+    # Filtering the loaded groups rather than in SQL keeps the story-wide counts free and the queries constant.
+    groups = [group for group in every_group if _matches(group, filters)]
+    agreement = agreement_from_rows(
+        (span.article_id, span.group_id, span.reviewer_id, span.label, span.start, span.end) for span in spans
+    )
+    by_article: dict[int, list[ClaimGroup]] = defaultdict(list)
+    for group in groups:
+        by_article[group.article_id].append(group)
+    sections = [
+        {"article": article, "groups": by_article.get(article.pk, []), "agreement": agreement.for_article(article.pk)}
+        for article in articles
+        if filters.article in (None, article.pk)
+        # While filtering, an article with nothing to show is noise (unless it is the one asked for).
+        and (by_article.get(article.pk) or not filters.active or filters.article == article.pk)
+    ]
+    context.update(
+        sections=sections,
+        reviewers=reviewers,
+        agreement=agreement,
+        shown=len(groups),
+        counts=_counts(every_group),
+    )
+    template = "consensus/story.html#groups" if request.htmx else "consensus/story.html"
+    return render(request, template, context, status=status)
+
+
+def _matches(group: ClaimGroup, filters: Filters) -> bool:
+    if filters.disputed and group.status != GroupStatus.DISPUTED:
+        return False
+    if filters.article and group.article_id != filters.article:
+        return False
+    return not filters.label or filters.label in (group.final_label, group.label, *group.labels)
+
+
+def _counts(groups: list[ClaimGroup]) -> dict[str, int]:
+    open_disputes = sum(1 for g in groups if g.status == GroupStatus.DISPUTED and not g.final_label)
+    return {
+        "groups": len(groups),
+        "disputed": sum(1 for g in groups if g.status == GroupStatus.DISPUTED),
+        "open": open_disputes,
+        "consensus": sum(1 for g in groups if g.status == GroupStatus.CONSENSUS),
+        "single": sum(1 for g in groups if g.status == GroupStatus.SINGLE and g.reviewer_count),
+        "decided": sum(1 for g in groups if g.final_label),
+        "orphaned": sum(1 for g in groups if not g.reviewer_count),
+    }
+
+
+@login_required
+@require_POST
+def review_submit(request: HttpRequest, slug: str) -> HttpResponse:
+    story = _get_story_for_user(request, slug)
+    if not request.user.has_perm("consensus.add_reviewsubmission"):
+        raise PermissionDenied("Only reviewers submit reviews.")
+    _, created = services.review_submit(story=story, reviewer=request.user)
+    if created:
+        messages.success(request, "Your review is submitted. You now see the other reviewers' verdicts.")
+    return redirect("story-consensus", slug=story.slug)
+
+
+@login_required
+@require_POST
+def discussion_open(request: HttpRequest, slug: str) -> HttpResponse:
+    story = _get_story_for_user(request, slug)
+    if not selectors.can_adjudicate(request.user):
+        raise PermissionDenied("Only editors open a story for discussion.")
+    _, created = services.discussion_open(story=story, editor=request.user)
+    if created:
+        messages.success(request, "The story is open for discussion: every reviewer now sees all verdicts.")
+    return redirect("story-consensus", slug=story.slug)
+
+
+# ---- one claim group: verdicts, thread, decision -----------------------------------------------
+
+
+def _group_context(request: HttpRequest, group: ClaimGroup, **extra) -> dict:
+    body = group.article.body
+    spans = list(selectors.group_spans(group=group))
+    history = defaultdict(list)
+    for record in selectors.verdict_changes(group=group):
+        history[record.id].append(record)
+    for span in spans:
+        # The first record is the verdict as it stands; earlier ones are what the reviewer changed.
+        span.earlier = [r for r in history.get(span.pk, [])[1:] if r.history_type != "-"]
+    return {
+        "group": group,
+        "story": group.article.story,
+        "article": group.article,
+        "before": body[max(0, group.start - 160) : group.start],
+        "claim": body[group.start : group.end],
+        "after": body[group.end : group.end + 160],
+        "spans": spans,
+        "mine": [span for span in spans if span.reviewer_id == request.user.pk],
+        "comments": list(selectors.group_comments(group=group)),
+        "labels": Label.choices,
+        "can_adjudicate": selectors.can_adjudicate(request.user),
+        "can_comment": request.user.has_perm("consensus.add_comment"),
+        **extra,
+    }
+
+
+@login_required
+@require_GET
+def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    group = _get_group_for_user(request, pk)
+    return render(request, "consensus/group.html", _group_context(request, group))
+
+
+@login_required
+@require_POST
+def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
+    group = _get_group_for_user(request, pk)
+    if not request.user.has_perm("consensus.add_comment"):
+        raise PermissionDenied("You may read this thread but not post to it.")
+    text = request.POST.get("text", "")
+    try:
+        services.comment_create(group=group, author=request.user, text=text)
+    except ValidationError as error:
+        context = _group_context(request, group, comment_error=_messages_text(error), draft=text)
+        template = "consensus/group.html#thread" if request.htmx else "consensus/group.html"
+        return render(request, template, context, status=400)
+    if request.htmx:
+        return render(request, "consensus/group.html#thread", _group_context(request, group))
+    return redirect(reverse("group-detail", args=[group.pk]) + "#thread")
+
+
+@login_required
+@require_POST
+def verdict_change(request: HttpRequest, pk: int, span_pk: int) -> HttpResponse:
+    group = _get_group_for_user(request, pk)
+    # Only one's own span in this group: anyone else's id is a 404, like a guess.
+    span = get_object_or_404(
+        Span.objects.select_related("article__story"), pk=span_pk, group=group, reviewer=request.user
+    )
+    try:
+        services.verdict_change(
+            span=span, reviewer=request.user, label=request.POST.get("label", ""), note=request.POST.get("note", "")
+        )
+    except ValidationError as error:
+        context = _group_context(request, group, verdict_error=_messages_text(error))
+        return render(request, "consensus/group.html", context, status=400)
+    messages.success(request, "Your verdict is changed; the earlier one stays in its history.")
+    return redirect("group-detail", pk=group.pk)
+
+
+@login_required
+@require_POST
+def group_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    group = _get_group_for_user(request, pk)
+    if not selectors.can_adjudicate(request.user):
+        raise PermissionDenied("Only editors decide claims.")
+    template = "consensus/group.html#decision" if request.htmx else "consensus/group.html"
+    label, note = request.POST.get("final_label", ""), request.POST.get("final_note", "")
+    version = request.POST.get("version", "")
+    if not version.isdigit():
+        context = _group_context(request, group, decision_error="Reload the page: the form lost track of the claim.")
+        return render(request, template, context, status=400)
+    try:
+        decided = services.group_decide(
+            group=group, editor=request.user, final_label=label, final_note=note, version=int(version)
+        )
+    except ValidationError as error:
+        context = _group_context(
+            request, group, decision_error=_messages_text(error), draft_label=label, draft_note=note
+        )
+        return render(request, template, context, status=400)
+    except services.DecisionConflict as conflict:
+        current = conflict.current
+        if current.decided_by is not None and current.decided_by != request.user:
+            message = (
+                f"{current.decided_by.get_username()} decided this claim while you were working on it. "
+                "Nothing of yours was saved. Read their decision below; decide again if you still disagree."
+            )
+        else:
+            message = (
+                "This claim changed after you opened it (a verdict or a decision). Nothing of yours was saved. "
+                "Read it again below, then decide."
+            )
+        context = _group_context(request, current, decision_conflict=message, draft_label=label, draft_note=note)
+        return render(request, template, context, status=409)
+    if request.htmx:
+        return render(request, template, _group_context(request, decided, decision_saved=True))
+    messages.success(request, f"Decided: {decided.get_final_label_display()}.")
+    return redirect("group-detail", pk=decided.pk)
+
+
+# ---- the queue ---------------------------------------------------------------------------------
+
+QUEUE_PAGE = 50
+
+
+@login_required
+@require_GET
+def disputed_queue(request: HttpRequest) -> HttpResponse:
+    if not selectors.can_adjudicate(request.user):
+        raise Http404("No such page.")
+    page = Paginator(selectors.disputed_queue(), QUEUE_PAGE).get_page(request.GET.get("page"))
+    for group in page.object_list:
+        group.claim = group.article.body[group.start : group.end]
+        group.reviewer_labels = [(span.reviewer, span.label, Label(span.label).label) for span in group.spans.all()]
+    return render(request, "consensus/queue.html", {"page": page, "statuses": GroupStatus})
