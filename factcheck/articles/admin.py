@@ -30,13 +30,11 @@ def when(moment) -> str:
 def alpha_cell(agreement: Agreement | None) -> str:
     agreement = agreement or selectors.NO_AGREEMENT
     if agreement.alpha is None:
-        return format_html('<span class="fc-alpha fc-alpha-none" title="{}">–</span>', agreement.note)
+        return format_html('<span class="fc-alpha fc-alpha-none" title="{}">–</span>', agreement.summary)
     return format_html(
-        '<span class="fc-alpha fc-alpha-{}" title="{}: {} claims marked by two or more of {} reviewers">{}</span>',
+        '<span class="fc-alpha fc-alpha-{}" title="{}">{}</span>',
         agreement.level,
-        agreement.level_text,
-        agreement.units,
-        agreement.reviewers,
+        agreement.summary,
         f"{agreement.alpha:.2f}",
     )
 

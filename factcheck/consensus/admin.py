@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.html import format_html
 
 from factcheck.admin_site import AuditedAdmin
 from factcheck.consensus.models import ClaimGroup, Comment, ReviewSubmission
@@ -36,6 +38,7 @@ class CommentInline(admin.TabularInline):
 class ClaimGroupAdmin(ReadOnlyAdmin):
     list_display = (
         "__str__",
+        "decide_link",
         "story",
         "status",
         "label",
@@ -57,6 +60,11 @@ class ClaimGroupAdmin(ReadOnlyAdmin):
     def get_queryset(self, request) -> QuerySet[ClaimGroup]:
         queryset = super().get_queryset(request).defer("article__body", "article__raw_text")
         return selectors.groups_with_figures(queryset)
+
+    @admin.display(description="Decide")
+    def decide_link(self, group: ClaimGroup) -> str:
+        # Decisions are made on the claim's page, whose service checks the version the editor saw.
+        return format_html('<a href="{}">Open the claim</a>', reverse("group-detail", args=[group.pk]))
 
     @admin.display(description="Story", ordering="article__story__title")
     def story(self, group: ClaimGroup) -> str:
