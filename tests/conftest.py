@@ -30,9 +30,31 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+def restore_roles() -> None:
+    """Run the role data migrations again (every app's *_roles migration).
+
+    A live-server or transactional test ends with a flush, which empties the Reviewers and Editors
+    groups that those migrations made; a later transactional test would find no roles. Permissions
+    come back with the flush's post_migrate, groups do not.
+    """
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations import RunPython
+
+    loader = MigrationLoader(connection)
+    historical = loader.project_state().apps
+    for key in sorted(loader.graph.nodes):
+        if key[1].endswith("_roles"):
+            for operation in loader.graph.nodes[key].operations:
+                if isinstance(operation, RunPython):
+                    operation.code(historical, None)
+
+
 def make_user(django_user_model, username: str, group: str | None, **flags):
     user = django_user_model.objects.create_user(username=username, password=PASSWORD, **flags)
     if group:
+        if not Group.objects.filter(name=group).exists():
+            restore_roles()
         user.groups.add(Group.objects.get(name=group))
     return user
 
@@ -82,35 +104,3 @@ def output_path(request, pytestconfig):
     folder = Path(pytestconfig.getoption("--output")) / "screens" / request.node.name
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-def restore_roles() -> None:
-    """Re-create the groups and permissions the data migrations made (every migration with a ROLES map)."""
-    import sys
-
-    from django.apps import apps
-    from django.contrib.auth.management import create_permissions
-    from django.contrib.auth.models import Permission
-    from django.db.migrations.loader import MigrationLoader
-
-    for app_config in apps.get_app_configs():
-        create_permissions(app_config, verbosity=0)
-    for migration in MigrationLoader(None, ignore_no_migrations=True).disk_migrations.values():
-        for name, perms in getattr(sys.modules[migration.__module__], "ROLES", {}).items():
-            group, _ = Group.objects.get_or_create(name=name)
-            for perm in perms:
-                app_label, codename = perm.split(".")
-                group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
-
-
-@pytest.fixture(autouse=True)
-def _roles_for_live_server(request):
-    """live_server tests empty the database after each test, the migrated roles included: put them back.
-
-    (Serialized rollback cannot be relied on here: Playwright's greenlets can give the test a database
-    connection object without the serialized contents, and a plain flush re-creates content types that
-    then collide with a restore.)
-    """
-    if "live_server" in request.fixturenames:
-        request.getfixturevalue("transactional_db")
-        restore_roles()

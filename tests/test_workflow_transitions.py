@@ -211,12 +211,17 @@ def test_a_bulk_move_refuses_stories_the_editor_never_saw(story, erin):
     assert Story.objects.get(pk=story.pk).state == S.READY
 
 
-def test_roles_come_from_the_groups(alice, erin, nobody, django_user_model):
-    root = django_user_model.objects.create_superuser("root", password="x")
+def test_roles_come_from_the_workflow_permissions(alice, erin, nobody, django_user_model):
+    from django.contrib.auth.models import Permission
+
     assert transitions.roles_of(alice) == {transitions.Role.REVIEWER}
     assert transitions.roles_of(erin) == {transitions.Role.EDITOR}
     assert transitions.roles_of(nobody) == frozenset()
-    assert transitions.roles_of(root) == {transitions.Role.EDITOR}
+    root = django_user_model.objects.create_superuser("root", password="x")
+    assert transitions.roles_of(root) == {transitions.Role.REVIEWER, transitions.Role.EDITOR}
+    desk = django_user_model.objects.create_user("desk", password="x")
+    desk.user_permissions.add(Permission.objects.get(codename="approve_story"))
+    assert transitions.roles_of(django_user_model.objects.get(pk=desk.pk)) == {transitions.Role.EDITOR}
     erin.is_active = False
     assert transitions.roles_of(erin) == frozenset()
 

@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from factcheck.articles.models import StoryState
-from factcheck.roles import EDITORS, REVIEWERS
+
+SUBMIT = "articles.submit_story"
+APPROVE = "articles.approve_story"
 
 
 class Role(StrEnum):
@@ -73,14 +75,17 @@ class StaleStory(TransitionRefused):
 
 
 def roles_of(user) -> frozenset[Role]:
+    """A user's roles come from permissions (granted to the groups by articles/0003_workflow_roles).
+
+    has_perm answers from the permission cache the access checks already filled, so asking costs no query.
+    """
     if user is None or not user.is_active or not user.is_authenticated:
         return frozenset()
-    names = set(user.groups.values_list("name", flat=True))
     roles = set()
-    if user.is_superuser or EDITORS in names:
-        roles.add(Role.EDITOR)
-    if REVIEWERS in names:
+    if user.has_perm(SUBMIT):
         roles.add(Role.REVIEWER)
+    if user.has_perm(APPROVE):
+        roles.add(Role.EDITOR)
     return frozenset(roles)
 
 
