@@ -1,55 +1,505 @@
-"""Admin for stories and articles."""
+"""Admin for stories and articles: the editors' queue of stories, their review moves, and the import check."""
 
-from django.contrib import admin
-from django.db.models import Count
+from django.contrib import admin, messages
+from django.contrib.admin.views.main import ORDER_VAR, ChangeList
+from django.db import models
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
 from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV
-from simple_history.admin import SimpleHistoryAdmin
 
-from factcheck.articles.models import Article, Story
+from factcheck.admin_site import AuditedAdmin, StaleEditGuard, state_badge
+from factcheck.articles.models import Article, Story, StoryState
+from factcheck.consensus.agreement import Agreement
+from factcheck.consensus.models import ClaimGroup
 from factcheck.exports.resources import ArticleImportResource
+from factcheck.review.models import Span
+from factcheck.workflow import selectors, transitions
+from factcheck.workflow.filters import label_filter, reviewer_filter
+from factcheck.workflow.services import StaleStory, TransitionRefused, stories_transition, story_transition
+
+SEEN_VERSION = "seen_version_%s"
+
+
+def when(moment) -> str:
+    return date_format(localtime(moment), "Y-m-d H:i")
+
+
+def alpha_cell(agreement: Agreement | None) -> str:
+    agreement = agreement or selectors.NO_AGREEMENT
+    if agreement.alpha is None:
+        return format_html('<span class="fc-alpha fc-alpha-none" title="{}">–</span>', agreement.summary)
+    return format_html(
+        '<span class="fc-alpha fc-alpha-{}" title="{}">{}</span>',
+        agreement.level,
+        agreement.summary,
+        f"{agreement.alpha:.2f}",
+    )
+
+
+class QueueChangeList(ChangeList):
+    """Stories in the editors' queue order (ready for approval first) until a column is clicked."""
+
+    def get_ordering(self, request, queryset):
+        ordering = super().get_ordering(request, queryset)
+        return ordering if ORDER_VAR in self.params else ["queue", *ordering]
 
 
 class ArticleInline(admin.TabularInline):
+    """Read-only here: an article is edited on its own page, where the stale-edit guard covers it."""
+
     model = Article
     fields = ("title", "outlet", "published", "url")
+    readonly_fields = fields
     show_change_link = True
     extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Story)
-class StoryAdmin(SimpleHistoryAdmin):
-    list_display = ("title", "state", "article_count", "approved_by", "created_at")
-    list_filter = ("state",)
+class StoryAdmin(StaleEditGuard, AuditedAdmin):
+    list_display = (
+        "title",
+        "state_column",
+        "article_count",
+        "span_count",
+        "reviewer_count",
+        "disputed_count",
+        "consensus_count",
+        "alpha",
+        "last_change",
+        "approved_by",
+    )
+    list_filter = (
+        "state",
+        label_filter("article__story"),
+        reviewer_filter("article__story"),
+        "created_at",
+        "approved_at",
+    )
     list_select_related = ("approved_by",)
-    search_fields = ("title", "slug")
+    search_fields = ("title", "slug", "state_reason", "articles__title", "articles__outlet")
     prepopulated_fields = {"slug": ("title",)}
-    readonly_fields = ("version", "approved_by", "approved_at", "created_at")
+    readonly_fields = (
+        "state_display",
+        "state_reason",
+        "version",
+        "approved_by",
+        "approved_at",
+        "created_at",
+        "figures",
+    )
+    fields = ("title", "slug", "quorum", "majority", "seen_token", *readonly_fields)
     inlines = [ArticleInline]
+    actions = ["approve_selected", "request_changes"]
+    history_list_display = ["state", "state_reason", "version"]
+    change_form_template = "admin/articles/story/change_form.html"
+
+    class Media:
+        css = {"all": ["css/workflow-admin.css"]}
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(article_count=Count("articles"))
+        stories = super().get_queryset(request).annotate(queue=selectors.QUEUE_ORDER)
+        return selectors.stories_with_figures(stories)
+
+    def get_changelist(self, request, **kwargs):
+        return QueueChangeList
+
+    def get_readonly_fields(self, request, obj: Story | None = None):
+        # The consensus rule of a story under approval or approved stays what the reviewers worked to.
+        if obj is not None and not obj.is_open_for_review:
+            return (*self.readonly_fields, "quorum", "majority")
+        return self.readonly_fields
+
+    def edit_token(self, story: Story) -> str:
+        return str(story.version)
+
+    def save_model(self, request, obj: Story, form, change: bool) -> None:
+        if change:
+            # An edit is a change too: an approval prepared on the page before it must be refused.
+            # The guard compared it with the locked row, so +1 here is the row's next version.
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
+    # -- columns -------------------------------------------------------------------------------
+
+    @admin.display(description="State")
+    def state_display(self, story: Story) -> str:
+        return state_badge(story)
+
+    @admin.display(description="State", ordering="queue")
+    def state_column(self, story: Story) -> str:
+        # The version the editor saw travels with a bulk action, in the changelist's own form.
+        return format_html(
+            '{}<input type="hidden" name="{}" value="{}">', state_badge(story), SEEN_VERSION % story.pk, story.version
+        )
 
     @admin.display(description="Articles", ordering="article_count")
     def article_count(self, story: Story) -> int:
         return story.article_count
 
+    @admin.display(description="Spans", ordering="span_count")
+    def span_count(self, story: Story) -> int:
+        return story.span_count
+
+    @admin.display(description="Reviewers", ordering="reviewer_count")
+    def reviewer_count(self, story: Story) -> int:
+        return story.reviewer_count
+
+    @admin.display(description="Disputed", ordering="disputed_count")
+    def disputed_count(self, story: Story) -> int:
+        return story.disputed_count
+
+    @admin.display(description="Consensus", ordering="consensus_count")
+    def consensus_count(self, story: Story) -> int:
+        return story.consensus_count
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        # The page's rows are fetched here once (the template reuses them): alpha for all of them in one query.
+        stories = list(changelist.result_list)
+        figures = selectors.story_agreements([story.pk for story in stories])
+        for story in stories:
+            story.agreement = figures[story.pk].story if story.pk in figures else None
+        return changelist
+
+    @admin.display(description="Alpha")
+    def alpha(self, story: Story) -> str:
+        return alpha_cell(getattr(story, "agreement", None))
+
+    @admin.display(description="Last change", ordering="last_change_at")
+    def last_change(self, story: Story) -> str:
+        if story.last_change_at is None:
+            return "–"
+        return format_html(
+            '<time datetime="{}" title="{}">{}</time><br><span class="fc-when">{}</span>',
+            story.last_change_at.isoformat(),
+            story.last_change_reason or "",
+            when(story.last_change_at),
+            story.last_change_by or "system",
+        )
+
+    @admin.display(description="Articles and their figures")
+    def figures(self, story: Story) -> str:
+        if story.pk is None:
+            return "–"
+        articles = selectors.articles_with_figures(story.articles.order_by("published", "pk"))
+        agreement = selectors.story_agreements([story.pk]).get(story.pk)
+        rows = format_html_join(
+            "",
+            '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',
+            (
+                (
+                    reverse("admin:articles_article_change", args=[a.pk]),
+                    a.title,
+                    a.outlet,
+                    a.span_count,
+                    a.reviewer_count,
+                    a.disputed_count,
+                    a.consensus_count,
+                    alpha_cell(agreement.for_article(a.pk) if agreement else None),
+                )
+                for a in articles
+            ),
+        )
+        return format_html(
+            '<table class="fc-figures"><thead><tr><th>Article</th><th>Outlet</th><th>Spans</th><th>Reviewers</th>'
+            "<th>Disputed</th><th>Consensus</th><th>Alpha</th></tr></thead><tbody>{}</tbody>"
+            '<tfoot><tr><th colspan="6">The whole story</th><td>{}</td></tr></tfoot></table>',
+            rows,
+            alpha_cell(agreement.story if agreement else None),
+        )
+
+    # -- review moves: the change page's buttons and the bulk actions ---------------------------
+
+    def get_urls(self):
+        urls = super().get_urls()
+        move = self.admin_site.admin_view(self.transition_view)
+        return [path("<path:object_id>/transition/", move, name="articles_story_transition"), *urls]
+
+    def _panel_context(self, request: HttpRequest, story: Story, **extra) -> dict:
+        moves = transitions.allowed(story.state, transitions.roles_of(request.user))
+        return {
+            "story": story,
+            "moves": moves,
+            "needs_reason": any(m.needs_reason for m in moves),
+            "seen_version": story.version,
+            **extra,
+        }
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        story = self.get_object(request, object_id)
+        if story is not None:
+            extra_context = {**(extra_context or {}), "workflow": self._panel_context(request, story)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def transition_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        story = get_object_or_404(Story, pk=object_id) if object_id.isdigit() else None
+        if story is None or not self.has_view_or_change_permission(request, story):
+            return HttpResponse("No such story.", status=404)
+        change_url = reverse("admin:articles_story_change", args=[story.pk])
+        if request.method != "POST":
+            return HttpResponseRedirect(change_url)
+        target = request.POST.get("target", "")
+        reason = request.POST.get("reason", "")
+        try:
+            moved = story_transition(
+                story=story,
+                user=request.user,
+                target=target,
+                seen_version=request.POST.get("seen_version"),
+                reason=reason,
+            )
+        except TransitionRefused as exc:
+            story.refresh_from_db()
+            context = {
+                **self.admin_site.each_context(request),
+                "title": f"Could not change “{story.title}”",
+                "opts": self.model._meta,
+                "original": story,
+                "change_url": change_url,
+                "stale": isinstance(exc, StaleStory),
+                "workflow": self._panel_context(
+                    request,
+                    story,
+                    error=exc.message,
+                    error_field=exc.field,
+                    reason=reason,
+                    # A stale page must be reloaded; other refusals may be retried with the version seen.
+                    seen_version=request.POST.get("seen_version", "")
+                    if not isinstance(exc, StaleStory)
+                    else story.version,
+                ),
+            }
+            status = 409 if isinstance(exc, StaleStory) else 400
+            return TemplateResponse(request, "admin/workflow/transition_refused.html", context, status=status)
+        self.log_change(request, moved, moved.history.latest().history_change_reason)
+        self.message_user(request, f"“{moved.title}” is now {moved.get_state_display().lower()}.", messages.SUCCESS)
+        return HttpResponseRedirect(change_url)
+
+    def _seen_versions(self, request: HttpRequest) -> dict[int, str]:
+        return {
+            int(key.removeprefix("seen_version_")): value
+            for key, value in request.POST.items()
+            if key.startswith("seen_version_") and key.removeprefix("seen_version_").isdigit()
+        }
+
+    def _report(self, request: HttpRequest, result, verb: str) -> None:
+        for story in result.moved:
+            self.log_change(request, story, story.history.latest().history_change_reason)
+        if result.moved:
+            names = ", ".join(f"“{s.title}”" for s in result.moved)
+            self.message_user(
+                request, f"{verb} {len(result.moved)} stor{'y' if len(result.moved) == 1 else 'ies'}: {names}."
+            )
+        for story, message in result.refused:
+            self.message_user(request, f"Not changed: “{story.title}”: {message}", messages.ERROR)
+
+    @admin.action(description="Approve selected stories")
+    def approve_selected(self, request: HttpRequest, queryset):
+        result = stories_transition(
+            stories=list(queryset),
+            user=request.user,
+            target=StoryState.APPROVED,
+            seen_versions=self._seen_versions(request),
+        )
+        self._report(request, result, "Approved")
+
+    @admin.action(description="Request changes on selected stories (with one reason)")
+    def request_changes(self, request: HttpRequest, queryset):
+        stories = list(queryset)
+        seen = self._seen_versions(request)
+        reason = request.POST.get("reason", "")
+        error = ""
+        if "apply" in request.POST:
+            if reason.strip():
+                result = stories_transition(
+                    stories=stories,
+                    user=request.user,
+                    target=StoryState.CHANGES_REQUESTED,
+                    seen_versions=seen,
+                    reason=reason,
+                )
+                self._report(request, result, "Sent back")
+                return None
+            error = "Give a reason: the reviewers will see it on the story page."
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Request changes",
+            "opts": self.model._meta,
+            "stories": [(story, seen.get(story.pk, "")) for story in stories],
+            "reason": reason,
+            "error": error,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/workflow/request_changes.html", context, status=400 if error else 200)
+
+
+class SpanInline(admin.TabularInline):
+    model = Span
+    fk_name = "article"
+    fields = ("quote", "start", "end", "label", "reviewer", "note", "group_status")
+    readonly_fields = fields
+    show_change_link = True
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("reviewer", "group")
+
+    @admin.display(description="Claim group")
+    def group_status(self, span: Span) -> str:
+        if span.group is None:
+            return "–"
+        label = span.group.get_final_label_display() or span.group.get_label_display()
+        return f"{span.group.get_status_display()}{f' ({label})' if label else ''}"
+
+
+class ClaimGroupInline(admin.TabularInline):
+    model = ClaimGroup
+    fields = ("quote", "start", "end", "status", "label", "final_label", "reviewer_count", "decided_by")
+    readonly_fields = fields
+    show_change_link = True
+    extra = 0
+    can_delete = False
+    verbose_name = "claim group"
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("article", "decided_by")
+
+    @admin.display(description="Text")
+    def quote(self, group: ClaimGroup) -> str:
+        return group.article.body[group.start : group.end]
+
+
+class StoryStateFilter(admin.SimpleListFilter):
+    title = "story state"
+    parameter_name = "story_state"
+
+    def lookups(self, request, model_admin):
+        return StoryState.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in StoryState.values:
+            return queryset.filter(story__state=self.value())
+        return queryset
+
 
 @admin.register(Article)
-class ArticleAdmin(ImportMixin, SimpleHistoryAdmin):
+class ArticleAdmin(ImportMixin, StaleEditGuard, AuditedAdmin):
     # Import: a CSV of articles, cleaned like `manage.py import_articles` (factcheck/exports/resources.py).
     resource_classes = [ArticleImportResource]
     import_formats = [CSV]
-    list_display = ("title", "story", "outlet", "published", "span_count", "imported_at")
-    list_filter = ("story", "outlet", "published")
+    list_display = (
+        "title",
+        "story",
+        "story_state",
+        "span_count",
+        "reviewer_count",
+        "disputed_count",
+        "consensus_count",
+        "alpha",
+        "last_change",
+        "outlet",
+        "published",
+    )
+    list_filter = (
+        "story",
+        StoryStateFilter,
+        label_filter("article"),
+        reviewer_filter("article"),
+        "published",
+        "outlet",
+    )
     list_select_related = ("story",)
-    search_fields = ("title", "outlet", "body")
+    search_fields = ("title", "outlet", "body", "story__title")
     date_hierarchy = "published"
-    readonly_fields = ("body_sha256", "imported_at", "source_name", "raw_text")
+    # The story and body stay as imported: spans and claim groups point into this body of this story.
+    readonly_fields = ("story", "story_state", "alpha", "body_sha256", "imported_at", "source_name", "import_check")
+    fields = ("story", "story_state", "title", "outlet", "url", "published", "seen_token", *readonly_fields[2:])
+    inlines = [SpanInline, ClaimGroupInline]
+    history_list_display = ["title", "outlet", "published"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    class Media:
+        css = {"all": ["css/workflow-admin.css"]}
+
+    def has_add_permission(self, request) -> bool:
+        # Articles come in through import_articles, which cleans them and refuses duplicates.
+        return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(span_count=Count("spans"))
+        queryset = selectors.articles_with_figures(super().get_queryset(request))
+        if request.resolver_match and request.resolver_match.url_name == "articles_article_changelist":
+            # A list shows titles: leave the texts (often long) in the database.
+            queryset = queryset.defer("raw_text", "body")
+        return queryset
+
+    @admin.display(description="Story state", ordering="story__state")
+    def story_state(self, article: Article) -> str:
+        return state_badge(article.story)
 
     @admin.display(description="Spans", ordering="span_count")
     def span_count(self, article: Article) -> int:
         return article.span_count
+
+    @admin.display(description="Reviewers", ordering="reviewer_count")
+    def reviewer_count(self, article: Article) -> int:
+        return article.reviewer_count
+
+    @admin.display(description="Disputed", ordering="disputed_count")
+    def disputed_count(self, article: Article) -> int:
+        return article.disputed_count
+
+    @admin.display(description="Consensus", ordering="consensus_count")
+    def consensus_count(self, article: Article) -> int:
+        return article.consensus_count
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        articles = list(changelist.result_list)
+        figures = selectors.article_agreements([article.pk for article in articles])
+        for article in articles:
+            article.agreement = figures.get(article.pk)
+        return changelist
+
+    @admin.display(description="Alpha")
+    def alpha(self, article: Article) -> str:
+        if not hasattr(article, "agreement"):  # the change page: one article, one query
+            article.agreement = selectors.article_agreements([article.pk]).get(article.pk)
+        return alpha_cell(article.agreement)
+
+    @admin.display(description="Last change", ordering="last_span_change_at")
+    def last_change(self, article: Article) -> str:
+        latest = max(filter(None, [article.last_change_at, article.last_span_change_at]), default=None)
+        if latest is None:
+            return "–"
+        return format_html('<time datetime="{}">{}</time>', latest.isoformat(), when(latest))
+
+    @admin.display(description="Import check: raw text beside the clean body")
+    def import_check(self, article: Article) -> str:
+        return format_html(
+            '<div class="fc-import-check">'
+            "<figure><figcaption>Raw text, as imported ({} characters)</figcaption>"
+            '<pre class="fc-text">{}</pre></figure>'
+            "<figure><figcaption>Clean body, what spans point into ({} characters)</figcaption>"
+            '<pre class="fc-text">{}</pre></figure></div>',
+            len(article.raw_text),
+            article.raw_text,
+            len(article.body),
+            article.body,
+        )

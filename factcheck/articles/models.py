@@ -46,6 +46,11 @@ class Story(models.Model):
     class Meta:
         verbose_name_plural = "stories"
         ordering = ["title"]
+        # The workflow's roles (factcheck/workflow/transitions.py), granted to groups by 0003_workflow_roles.
+        permissions = [
+            ("submit_story", "Can submit a story for approval or resume its review"),
+            ("approve_story", "Can open, approve, send back or reopen a story"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(state__in=StoryState.values),

@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from factcheck.workflow import views
+
+urlpatterns = [
+    path("stories/<slug:slug>/review-state/", views.story_transition_view, name="story-transition"),
+]

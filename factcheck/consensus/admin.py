@@ -1,0 +1,93 @@
+"""Admin for claim groups, their threads and the reviewers' submissions: read-only, with full history."""
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.html import format_html
+
+from factcheck.admin_site import AuditedAdmin
+from factcheck.consensus.models import ClaimGroup, Comment, ReviewSubmission
+from factcheck.workflow import selectors
+
+
+class ReadOnlyAdmin(AuditedAdmin):
+    """Decisions and threads are made on the consensus pages, whose services hold the rules and version checks."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class CommentInline(admin.TabularInline):
+    model = Comment
+    fields = ("author", "text", "created_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
+
+
+@admin.register(ClaimGroup)
+class ClaimGroupAdmin(ReadOnlyAdmin):
+    list_display = (
+        "__str__",
+        "decide_link",
+        "story",
+        "status",
+        "label",
+        "final_label",
+        "reviewer_count",
+        "span_count",
+        "decided_by",
+        "updated_at",
+    )
+    list_filter = ("status", "label", "final_label", "article__story", "decided_at", "updated_at")
+    list_select_related = ("article__story", "decided_by")
+    search_fields = ("article__title", "final_note", "article__story__title")
+    inlines = [CommentInline]
+    history_list_display = ["status", "label", "final_label", "final_note"]
+
+    class Media:
+        css = {"all": ["css/workflow-admin.css"]}
+
+    def get_queryset(self, request) -> QuerySet[ClaimGroup]:
+        queryset = super().get_queryset(request).defer("article__body", "article__raw_text")
+        return selectors.groups_with_figures(queryset)
+
+    @admin.display(description="Decide")
+    def decide_link(self, group: ClaimGroup) -> str:
+        # Decisions are made on the claim's page, whose service checks the version the editor saw.
+        return format_html('<a href="{}">Open the claim</a>', reverse("group-detail", args=[group.pk]))
+
+    @admin.display(description="Story", ordering="article__story__title")
+    def story(self, group: ClaimGroup) -> str:
+        return group.article.story.title
+
+    @admin.display(description="Spans", ordering="span_count")
+    def span_count(self, group: ClaimGroup) -> int:
+        return group.span_count
+
+
+@admin.register(Comment)
+class CommentAdmin(ReadOnlyAdmin):
+    list_display = ("__str__", "author", "group", "created_at")
+    list_filter = ("created_at", "group__article__story")
+    list_select_related = ("author", "group__article")
+    search_fields = ("text", "author__username")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("group__article__body", "group__article__raw_text")
+
+
+@admin.register(ReviewSubmission)
+class ReviewSubmissionAdmin(ReadOnlyAdmin):
+    list_display = ("story", "reviewer", "submitted_at")
+    list_filter = ("story", "submitted_at")
+    list_select_related = ("story", "reviewer")
