@@ -104,4 +104,3 @@ def output_path(request, pytestconfig):
     folder = Path(pytestconfig.getoption("--output")) / "screens" / request.node.name
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
