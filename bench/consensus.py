@@ -9,41 +9,20 @@ article of the seed story, then prints:
 - the disputed queue against a plain SELECT of the same groups.
 """
 
+# ruff: noqa: I001, E402  (harness sets Django up before the models are imported)
 import argparse
-import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+from harness import in_test_database, timed
 
-import warnings  # noqa: E402
-
-import django  # noqa: E402
-
-warnings.filterwarnings("ignore", message="No directory at")
-
-django.setup()
-
-from django.contrib.auth import get_user_model  # noqa: E402
-from django.contrib.auth.models import Group  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
 
 LABELS = ["consistent", "conflicting", "unsupported"]
-
-
-def timed(fn, repeat: int) -> float:
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples)
 
 
 def main() -> None:
@@ -52,12 +31,7 @@ def main() -> None:
     parser.add_argument("--claims", type=int, default=40)
     args = parser.parse_args()
 
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
-        run(args.reviewers, args.claims)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+    in_test_database(run, args.reviewers, args.claims)
 
 
 def run(reviewers: int, claims: int) -> None:

@@ -58,8 +58,14 @@ def main() -> int:
         command = first_command()
         started = time.monotonic()
         server = subprocess.Popen(
-            command, shell=True, cwd=clone, env=env, start_new_session=True,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            command,
+            shell=True,
+            cwd=clone,
+            env=env,
+            start_new_session=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         try:
             served = wait_for(URL, started + 300)

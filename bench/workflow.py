@@ -9,40 +9,17 @@ articles get `spans` spans of two reviewers in claim groups, then prints:
 - a review move (story_transition: checks, conditional UPDATE, history row) against a bare UPDATE.
 """
 
+# ruff: noqa: I001, E402  (harness sets Django up before the models are imported)
 import argparse
-import os
-import statistics
-import sys
-import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+from harness import in_test_database, timed
 
-import warnings  # noqa: E402
-
-import django  # noqa: E402
-
-warnings.filterwarnings("ignore", message="No directory at")
-
-django.setup()
-
-from django.contrib.auth import get_user_model  # noqa: E402
-from django.contrib.auth.models import Group  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.db.models import F  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
-
-
-def timed(fn, repeat: int) -> float:
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples)
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import F
+from django.test import Client
 
 
 def main() -> None:
@@ -50,12 +27,7 @@ def main() -> None:
     parser.add_argument("--stories", type=int, default=300)
     parser.add_argument("--spans", type=int, default=3000)
     args = parser.parse_args()
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
-        run(args.stories, args.spans)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+    in_test_database(run, args.stories, args.spans)
 
 
 def run(story_count: int, span_count: int) -> None:

@@ -107,3 +107,14 @@ class StaleEditGuard:
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         return type(form.__name__, (form,), {"edit_token": staticmethod(self.edit_token)})
+
+
+def count_column(field: str, description: str):
+    """A changelist column showing an annotated count, sortable by it."""
+
+    @admin.display(description=description, ordering=field)
+    def column(self, obj) -> int:
+        return getattr(obj, field)
+
+    column.__name__ = field
+    return column

@@ -13,14 +13,14 @@ from django.utils.timezone import localtime
 from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV
 
-from factcheck.admin_site import AuditedAdmin, StaleEditGuard, state_badge
+from factcheck.admin_site import AuditedAdmin, StaleEditGuard, count_column, state_badge
 from factcheck.articles.models import Article, Story, StoryState
 from factcheck.consensus.agreement import Agreement
 from factcheck.consensus.models import ClaimGroup
 from factcheck.exports.resources import ArticleImportResource
 from factcheck.review.models import Span
 from factcheck.workflow import selectors, transitions
-from factcheck.workflow.filters import label_filter, reviewer_filter
+from factcheck.workflow.filters import label_filter, reviewer_filter, story_state_filter
 from factcheck.workflow.services import StaleStory, TransitionRefused, stories_transition, story_transition
 
 SEEN_VERSION = "seen_version_%s"
@@ -142,25 +142,15 @@ class StoryAdmin(StaleEditGuard, AuditedAdmin):
             '{}<input type="hidden" name="{}" value="{}">', state_badge(story), SEEN_VERSION % story.pk, story.version
         )
 
-    @admin.display(description="Articles", ordering="article_count")
-    def article_count(self, story: Story) -> int:
-        return story.article_count
+    article_count = count_column("article_count", "Articles")
 
-    @admin.display(description="Spans", ordering="span_count")
-    def span_count(self, story: Story) -> int:
-        return story.span_count
+    span_count = count_column("span_count", "Spans")
 
-    @admin.display(description="Reviewers", ordering="reviewer_count")
-    def reviewer_count(self, story: Story) -> int:
-        return story.reviewer_count
+    reviewer_count = count_column("reviewer_count", "Reviewers")
 
-    @admin.display(description="Disputed", ordering="disputed_count")
-    def disputed_count(self, story: Story) -> int:
-        return story.disputed_count
+    disputed_count = count_column("disputed_count", "Disputed")
 
-    @admin.display(description="Consensus", ordering="consensus_count")
-    def consensus_count(self, story: Story) -> int:
-        return story.consensus_count
+    consensus_count = count_column("consensus_count", "Consensus")
 
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)
@@ -386,19 +376,6 @@ class ClaimGroupInline(admin.TabularInline):
         return group.article.body[group.start : group.end]
 
 
-class StoryStateFilter(admin.SimpleListFilter):
-    title = "story state"
-    parameter_name = "story_state"
-
-    def lookups(self, request, model_admin):
-        return StoryState.choices
-
-    def queryset(self, request, queryset):
-        if self.value() in StoryState.values:
-            return queryset.filter(story__state=self.value())
-        return queryset
-
-
 @admin.register(Article)
 class ArticleAdmin(ImportMixin, StaleEditGuard, AuditedAdmin):
     # Import: a CSV of articles, cleaned like `manage.py import_articles` (factcheck/exports/resources.py).
@@ -419,7 +396,7 @@ class ArticleAdmin(ImportMixin, StaleEditGuard, AuditedAdmin):
     )
     list_filter = (
         "story",
-        StoryStateFilter,
+        story_state_filter("story__state"),
         label_filter("article"),
         reviewer_filter("article"),
         "published",
@@ -453,21 +430,13 @@ class ArticleAdmin(ImportMixin, StaleEditGuard, AuditedAdmin):
     def story_state(self, article: Article) -> str:
         return state_badge(article.story)
 
-    @admin.display(description="Spans", ordering="span_count")
-    def span_count(self, article: Article) -> int:
-        return article.span_count
+    span_count = count_column("span_count", "Spans")
 
-    @admin.display(description="Reviewers", ordering="reviewer_count")
-    def reviewer_count(self, article: Article) -> int:
-        return article.reviewer_count
+    reviewer_count = count_column("reviewer_count", "Reviewers")
 
-    @admin.display(description="Disputed", ordering="disputed_count")
-    def disputed_count(self, article: Article) -> int:
-        return article.disputed_count
+    disputed_count = count_column("disputed_count", "Disputed")
 
-    @admin.display(description="Consensus", ordering="consensus_count")
-    def consensus_count(self, article: Article) -> int:
-        return article.consensus_count
+    consensus_count = count_column("consensus_count", "Consensus")
 
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)

@@ -5,11 +5,10 @@ from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
 from factcheck.admin_site import AuditedAdmin, StaleEditGuard, state_badge
-from factcheck.articles.models import StoryState
 from factcheck.exports.resources import VerdictResource
 from factcheck.review.models import Evidence, Span
 from factcheck.review.services import span_update
-from factcheck.workflow.filters import reviewer_filter
+from factcheck.workflow.filters import reviewer_filter, story_state_filter
 
 
 class EvidenceInline(admin.TabularInline):
@@ -22,19 +21,6 @@ class EvidenceInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
-
-
-class StoryStateFilter(admin.SimpleListFilter):
-    title = "story state"
-    parameter_name = "story_state"
-
-    def lookups(self, request, model_admin):
-        return StoryState.choices
-
-    def queryset(self, request, queryset):
-        if self.value() in StoryState.values:
-            return queryset.filter(article__story__state=self.value())
-        return queryset
 
 
 class GroupStatusFilter(admin.ChoicesFieldListFilter):
@@ -61,7 +47,7 @@ class SpanAdmin(ExportMixin, StaleEditGuard, AuditedAdmin):
     list_filter = (
         "label",
         "article__story",
-        StoryStateFilter,
+        story_state_filter("article__story__state"),
         reviewer_filter(),
         ("group__status", GroupStatusFilter),
         "updated_at",

@@ -1,9 +1,10 @@
-"""Changelist filters the editors' admin shares: by span label and by reviewer, for any row kind."""
+"""Changelist filters the editors' admin shares: by story state, span label and reviewer, for any row kind."""
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
+from factcheck.articles.models import StoryState
 from factcheck.review.models import Label, Span
 from factcheck.roles import REVIEWERS
 
@@ -52,3 +53,22 @@ def label_filter(span_to_row: str = "") -> type[admin.SimpleListFilter]:
 
 def reviewer_filter(span_to_row: str = "") -> type[admin.SimpleListFilter]:
     return type("ReviewerFilter", (_ReviewerFilter,), {"span_to_row": span_to_row})
+
+
+class _StoryStateFilter(admin.SimpleListFilter):
+    title = "story state"
+    parameter_name = "story_state"
+    # How the row reaches its story's state ("story__state" for articles).
+    state_path = "story__state"
+
+    def lookups(self, request, model_admin):
+        return StoryState.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in StoryState.values:
+            return queryset.filter(**{self.state_path: self.value()})
+        return queryset
+
+
+def story_state_filter(state_path: str) -> type[admin.SimpleListFilter]:
+    return type("StoryStateFilter", (_StoryStateFilter,), {"state_path": state_path})
