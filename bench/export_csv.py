@@ -68,11 +68,11 @@ INSERT INTO articles_article (story_id, title, outlet, url, published, source_na
            repeat('Body text. ', 300), md5(g::text) || md5(g::text), now()
     FROM generate_series(1, {articles}) g;
 INSERT INTO consensus_claimgroup (article_id, start, "end", status, label, reviewer_count, final_label, final_note,
-                                  decided_by_id, decided_at, version, created_at, updated_at)
+                                  decided_by_id, decided_at, version, votes, created_at, updated_at)
     SELECT 1 + (g % {articles}), g / {articles}, g / {articles} + 24, 'consensus', 'conflicting', 3,
            CASE WHEN g % 4 = 0 THEN 'consistent' ELSE '' END, CASE WHEN g % 4 = 0 THEN 'Settled.' ELSE '' END,
            CASE WHEN g % 4 = 0 THEN (SELECT id FROM auth_user WHERE username = 'bench-0') END,
-           CASE WHEN g % 4 = 0 THEN now() END, 1, now(), now()
+           CASE WHEN g % 4 = 0 THEN now() END, 1, '', now(), now()
     FROM generate_series(0, {groups} - 1) g;
 INSERT INTO review_span (article_id, reviewer_id, start, "end", quote, prefix, suffix, label, note, group_id,
                          created_at, updated_at)

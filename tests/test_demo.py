@@ -26,6 +26,7 @@ def test_setup_demo_loads_the_story_open_for_review_and_the_logins_twice_over(db
     assert story.history.first().history_user.username == "erin"
     call_command("setup_demo", stdout=out)
     assert Story.objects.count() == 1 and Story.objects.get().version == story.version
+    assert out.getvalue().count("Open http://127.0.0.1:8000/") == 2
     for username, password, group in [
         ("alice", "alice-reviews", "Reviewers"),
         ("bob", "bob-reviews", "Reviewers"),

@@ -21,11 +21,11 @@ class Command(BaseCommand):
         call_command("demo_users", stdout=self.stdout)
         if Story.objects.filter(slug=SEED_SLUG).exists():
             self.stdout.write("seed story already loaded: left as it is")
-            return
-        call_command("loaddata", "seed", verbosity=0)
-        # The editor opens it for review, through the workflow like any story, so reviewers can start.
-        story = Story.objects.get(slug=SEED_SLUG)
-        editor = get_user_model().objects.get(username="erin")
-        story_transition(story=story, user=editor, target=StoryState.IN_REVIEW, seen_version=story.version)
-        self.stdout.write(f"loaded the seed story ({Article.objects.count()} articles), opened for review by erin")
+        else:
+            call_command("loaddata", "seed", verbosity=0)
+            # The editor opens it for review, through the workflow like any story, so reviewers can start.
+            story = Story.objects.get(slug=SEED_SLUG)
+            editor = get_user_model().objects.get(username="erin")
+            story_transition(story=story, user=editor, target=StoryState.IN_REVIEW, seen_version=story.version)
+            self.stdout.write(f"loaded the seed story ({Article.objects.count()} articles), opened for review by erin")
         self.stdout.write("\nOpen http://127.0.0.1:8000/ and log in with one of the users above.")
