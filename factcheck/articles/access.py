@@ -8,7 +8,10 @@ from factcheck.roles import EDITORS
 
 
 def is_editor(user) -> bool:
-    return user.is_active and (user.is_superuser or user.groups.filter(name=EDITORS).exists())
+    # Asked several times per request (the admin site, the nav, the views): one query per user object.
+    if not hasattr(user, "_is_editor"):
+        user._is_editor = user.is_active and (user.is_superuser or user.groups.filter(name=EDITORS).exists())
+    return user._is_editor
 
 
 def can_read(user) -> bool:

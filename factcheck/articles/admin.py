@@ -404,7 +404,6 @@ class ArticleAdmin(ImportMixin, StaleEditGuard, AuditedAdmin):
     )
     list_select_related = ("story",)
     search_fields = ("title", "outlet", "body", "story__title")
-    date_hierarchy = "published"
     # The story and body stay as imported: spans and claim groups point into this body of this story.
     readonly_fields = ("story", "story_state", "alpha", "body_sha256", "imported_at", "source_name", "import_check")
     fields = ("story", "story_state", "title", "outlet", "url", "published", "seen_token", *readonly_fields[2:])

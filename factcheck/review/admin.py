@@ -54,7 +54,6 @@ class SpanAdmin(ExportMixin, StaleEditGuard, AuditedAdmin):
     )
     list_select_related = ("article__story", "reviewer", "group")
     search_fields = ("quote", "note", "article__title", "reviewer__username")
-    date_hierarchy = "updated_at"
     readonly_fields = (
         "article",
         "reviewer",
