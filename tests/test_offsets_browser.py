@@ -165,7 +165,9 @@ def test_a_saved_selection_sits_on_the_same_characters_after_a_reload(on_page, u
     marked = page.evaluate(
         """(id) => {
           const root = document.getElementById("article-body");
-          const marks = [...root.querySelectorAll("mark")].filter((m) => m.dataset.spans.split(" ").includes(id));
+          const index = JSON.parse(document.getElementById("span-index").textContent);
+          const [, start, end] = index.find((s) => String(s[0]) === id);
+          const marks = [...root.querySelectorAll("mark")].filter((m) => start <= +m.dataset.o && +m.dataset.o < end);
           const range = document.createRange();
           range.setStart(marks[0], 0);
           range.setEnd(marks[marks.length - 1], marks[marks.length - 1].childNodes.length);

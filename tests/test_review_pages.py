@@ -79,10 +79,21 @@ def test_the_page_text_is_the_body_exactly_with_flat_marks(client, alice, articl
     span_create(article=article, reviewer=alice, start=20, end=30, quote=article.body[20:30], label="conflicting")
     span_create(article=article, reviewer=alice, start=50, end=90, quote=article.body[50:90], label="unsupported")
     client.force_login(alice)
-    fragment = body_html(client.get(article.get_absolute_url()))
+    response = client.get(article.get_absolute_url())
+    content = response.content.decode()
+    fragment = body_html(response)
     assert text_of(fragment) == article.body
     assert "<mark" not in re.sub(r"<mark [^>]*>[^<]*</mark>", "", fragment), "no mark is nested in another"
-    assert 'data-spans="' in fragment and "l-mixed" in fragment
+    assert "data-spans" not in fragment and "l-mixed" in fragment
+    # Each mark carries its start; the covering spans are those of the index whose range holds it.
+    index = json.loads(re.search(r'<script id="span-index" type="application/json">(.*?)</script>', content).group(1))
+    covering = {
+        int(o): [pk for pk, start, end in index if start <= int(o) < end]
+        for o in re.findall(r'<mark [^>]*data-o="(\d+)"', fragment)
+    }
+    spans = {span.start: span.pk for span in article.spans.all()}
+    assert covering[20] == [spans[10], spans[20]] and covering[50] == [spans[10], spans[50]]
+    assert covering[10] == [spans[10]] and covering[60] == [spans[50]]
 
 
 def test_the_page_lists_the_reviewers_spans_with_counts_per_label(client, alice, bob, story, article):

@@ -87,17 +87,24 @@ def cut(length: int, spans: Iterable[Ranged], own: Sequence[bool] | None = None)
     return segments
 
 
-def render(body: str, segments: Iterable[Segment], attribute: str = "spans", cues: bool = True) -> SafeString:
-    """The body as HTML whose text content is exactly `body`: plain text between flat <mark>s."""
+def render(
+    body: str, segments: Iterable[Segment], attribute: str = "spans", cues: bool = True, offsets: bool = False
+) -> SafeString:
+    """The body as HTML whose text content is exactly `body`: plain text between flat <mark>s.
+
+    With `offsets`, a mark carries only its start (data-o) instead of the ids covering it: the page
+    sends each span's range once and the script derives a mark's spans, which keeps a page with
+    many overlapping spans small (the id lists were most of its bytes).
+    """
     parts = []
     for segment in segments:
         text = escape(body[segment.start : segment.end])
         if not segment.covers:
             parts.append(text)
             continue
-        ids = " ".join(map(str, segment.covers))
+        ids = f'o="{segment.start}"' if offsets else f'{attribute}="{" ".join(map(str, segment.covers))}"'
         cue = "".join([CUES.get(label, "") for label in segment.ending]) if cues else ""
         cue_attr = f' data-cue="{cue}"' if cue else ""
-        parts.append(f'<mark class="{segment.css}" data-{attribute}="{ids}"{cue_attr}>{text}</mark>')
+        parts.append(f'<mark class="{segment.css}" data-{ids}{cue_attr}>{text}</mark>')
     # html.escape, not Django's (the same result without its lazy-string wrapper, per piece).
     return mark_safe("".join(parts))  # noqa: S308 - every piece of text above is escaped

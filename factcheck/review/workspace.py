@@ -78,6 +78,7 @@ class Workspace:
     body_html: SafeString
     body_class: str
     span_data: dict
+    span_index: list[list[int]]
     counts: list[LabelCount]
     story_rows: list[StoryRow]
     evidence: list[Evidence] = field(default_factory=list)
@@ -162,7 +163,9 @@ def workspace(*, article: Article, user) -> Workspace:
             entry["evidence"] = span.linked
         span_data[span.pk] = entry
     dense = len(spans) > DENSE
-    body_html = segments.render(article.body, segments.cut(len(article.body), spans, own), cues=not dense)
+    body_html = segments.render(article.body, segments.cut(len(article.body), spans, own), cues=not dense, offsets=True)
+    # Each span's range once, in reading order: the script finds the spans covering a mark from it.
+    span_index = [[span.pk, span.start, span.end] for span in spans]
     # Per-paragraph direction (unicode-bidi: plaintext) is costly with many marks: only where needed.
     classes = " ".join(filter(None, ["dense" if dense else "", body_class(article.body)]))
     story_rows = [
@@ -179,6 +182,7 @@ def workspace(*, article: Article, user) -> Workspace:
         body_html=body_html,
         body_class=classes,
         span_data=span_data,
+        span_index=span_index,
         counts=_label_counts(Counter(span.label for span in own_spans)),
         story_rows=story_rows,
         evidence=evidence,

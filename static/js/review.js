@@ -363,7 +363,7 @@
   }
 
   document.addEventListener("click", function (event) {
-    var mark = event.target.closest && event.target.closest("[data-claim-source] mark[data-spans]");
+    var mark = event.target.closest && event.target.closest("[data-claim-source] mark[data-o]");
     if (mark && window.getSelection().isCollapsed && !(bar() && !bar().hidden)) {
       goToSpan(mark);
       return;
@@ -392,8 +392,36 @@
 
   // ---- hover: a span's verdict and its evidence ---------------------------------------------------
 
+  // [[id, start, end], ...] in reading order; marks carry only their start offset (data-o).
+  var indexCache = { el: undefined, spans: [] };
+  function spanIndex() {
+    var el = document.getElementById("span-index");
+    if (el !== indexCache.el) indexCache = { el: el, spans: el ? JSON.parse(el.textContent) : [] };
+    return indexCache.spans;
+  }
+
+  // The ids of the spans covering a mark (strings, in reading order), derived on demand.
   function spanIds(mark) {
-    return (mark.dataset.spans || "").split(" ").filter(Boolean);
+    if (mark.dataset.o === undefined) return (mark.dataset.spans || "").split(" ").filter(Boolean);
+    var offset = Number(mark.dataset.o);
+    return spanIndex()
+      .filter(function (span) {
+        return span[1] <= offset && offset < span[2];
+      })
+      .map(function (span) {
+        return String(span[0]);
+      });
+  }
+
+  function markSpan(id) {
+    var span = spanIndex().find(function (item) {
+      return String(item[0]) === id;
+    });
+    if (!span) return;
+    document.querySelectorAll("[data-claim-source] mark[data-o]").forEach(function (other) {
+      var offset = Number(other.dataset.o);
+      if (span[1] <= offset && offset < span[2]) other.classList.add("hovered");
+    });
   }
 
   function showCard(mark) {
@@ -432,9 +460,7 @@
       }
       block.appendChild(list);
       card.appendChild(block);
-      document.querySelectorAll("[data-claim-source] mark[data-spans]").forEach(function (other) {
-        if (spanIds(other).indexOf(id) >= 0) other.classList.add("hovered");
-      });
+      markSpan(id);
     });
     document.querySelectorAll("[data-evidence-source] mark[data-evidence]").forEach(function (passage) {
       var linked = passage.dataset.evidence.split(" ").some(function (id) {
@@ -457,11 +483,11 @@
   }
 
   document.addEventListener("mouseover", function (event) {
-    var mark = event.target.closest && event.target.closest("[data-claim-source] mark[data-spans]");
+    var mark = event.target.closest && event.target.closest("[data-claim-source] mark[data-o]");
     if (mark) showCard(mark);
   });
   document.addEventListener("mouseout", function (event) {
-    var mark = event.target.closest && event.target.closest("[data-claim-source] mark[data-spans]");
+    var mark = event.target.closest && event.target.closest("[data-claim-source] mark[data-o]");
     if (mark && !(event.relatedTarget && mark.contains(event.relatedTarget))) hideCard();
   });
 
