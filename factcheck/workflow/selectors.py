@@ -17,9 +17,9 @@ QUEUE_ORDER = Case(
 )
 
 
-def _count(queryset: QuerySet, group_by: str) -> Coalesce:
+def _count(queryset: QuerySet, group_by: str, field: str = "pk", distinct: bool = False) -> Coalesce:
     """A correlated COUNT subquery: one per column, so counts never multiply each other as JOINs would."""
-    counted = queryset.order_by().values(group_by).annotate(n=Count("pk")).values("n")
+    counted = queryset.order_by().values(group_by).annotate(n=Count(field, distinct=distinct)).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
@@ -34,17 +34,7 @@ def stories_with_figures(stories: QuerySet[Story]) -> QuerySet[Story]:
     return stories.annotate(
         article_count=_count(Article.objects.filter(story=here), "story"),
         span_count=_count(Span.objects.filter(article__story=here), "article__story"),
-        reviewer_count=Coalesce(
-            Subquery(
-                Span.objects.filter(article__story=here)
-                .order_by()
-                .values("article__story")
-                .annotate(n=Count("reviewer", distinct=True))
-                .values("n"),
-                output_field=IntegerField(),
-            ),
-            0,
-        ),
+        reviewer_count=_count(Span.objects.filter(article__story=here), "article__story", "reviewer", distinct=True),
         disputed_count=_count(groups.filter(status=GroupStatus.DISPUTED), "article__story"),
         consensus_count=_count(groups.filter(status=GroupStatus.CONSENSUS), "article__story"),
         last_change_at=_latest(history, "history_date"),
@@ -58,17 +48,7 @@ def articles_with_figures(articles: QuerySet[Article]) -> QuerySet[Article]:
     groups = ClaimGroup.objects.filter(article=here)
     return articles.annotate(
         span_count=_count(Span.objects.filter(article=here), "article"),
-        reviewer_count=Coalesce(
-            Subquery(
-                Span.objects.filter(article=here)
-                .order_by()
-                .values("article")
-                .annotate(n=Count("reviewer", distinct=True))
-                .values("n"),
-                output_field=IntegerField(),
-            ),
-            0,
-        ),
+        reviewer_count=_count(Span.objects.filter(article=here), "article", "reviewer", distinct=True),
         disputed_count=_count(groups.filter(status=GroupStatus.DISPUTED), "article"),
         consensus_count=_count(groups.filter(status=GroupStatus.CONSENSUS), "article"),
         last_change_at=_latest(Article.history.filter(id=here), "history_date"),
