@@ -83,9 +83,13 @@ def article_import(
     title: str = "",
     outlet: str = "",
     published=None,
+    cleaned: CleanedArticle | None = None,
 ) -> Imported:
-    """Store one article; the same clean body in the same story is not stored twice."""
-    cleaned = clean_raw(raw, source_name or "the text")
+    """Store one article; the same clean body in the same story is not stored twice.
+
+    `cleaned` is `clean_raw(raw)` when the caller has it already (checked before anything is stored).
+    """
+    cleaned = cleaned or clean_raw(raw, source_name or "the text")
     existing = Article.objects.filter(story=story, body_sha256=content_hash(cleaned.body)).first()
     if existing is not None:
         return Imported(existing, created=False)
@@ -111,8 +115,8 @@ def article_import(
 def articles_import_files(*, story_title: str, paths: list[str]) -> list[Imported]:
     """Read and check every file first, so one bad file stores nothing at all."""
     files = collect_article_files(paths)
-    texts = [(path, read_article_file(path)) for path in files]
-    for path, raw in texts:
-        clean_raw(raw, str(path))
+    texts = [(path, raw, clean_raw(raw, str(path))) for path, raw in ((p, read_article_file(p)) for p in files)]
     story = story_get_or_create(title=story_title)
-    return [article_import(story=story, raw=raw, source_name=path.name) for path, raw in texts]
+    return [
+        article_import(story=story, raw=raw, source_name=path.name, cleaned=cleaned) for path, raw, cleaned in texts
+    ]
