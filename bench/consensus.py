@@ -36,8 +36,8 @@ def main() -> None:
 
 def run(reviewers: int, claims: int) -> None:
     from factcheck.articles.models import Story
-    from factcheck.consensus.models import ClaimGroup
-    from factcheck.consensus.services import review_submit
+    from factcheck.review.models import ClaimGroup
+    from factcheck.review.services import review_submit
     from factcheck.review.models import Span
     from factcheck.review.services import span_create
 

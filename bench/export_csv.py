@@ -52,7 +52,7 @@ def create_database() -> None:
 
 
 FILL = """
-TRUNCATE review_evidence, review_span, consensus_claimgroup, articles_article, articles_story
+TRUNCATE review_evidence, review_span, review_claimgroup, articles_article, articles_story
     RESTART IDENTITY CASCADE;
 DELETE FROM auth_user WHERE username LIKE 'bench-%';
 INSERT INTO auth_user (username, password, is_superuser, first_name, last_name, email, is_staff, is_active, date_joined)
@@ -67,7 +67,7 @@ INSERT INTO articles_article (story_id, title, outlet, url, published, source_na
            'https://news.example/' || g, date '2025-01-01' + g, 'bench', repeat('Body text. ', 300),
            repeat('Body text. ', 300), md5(g::text) || md5(g::text), now()
     FROM generate_series(1, {articles}) g;
-INSERT INTO consensus_claimgroup (article_id, start, "end", status, label, reviewer_count, final_label, final_note,
+INSERT INTO review_claimgroup (article_id, start, "end", status, label, reviewer_count, final_label, final_note,
                                   decided_by_id, decided_at, version, votes, created_at, updated_at)
     SELECT 1 + (g % {articles}), g / {articles}, g / {articles} + 24, 'consensus', 'conflicting', 3,
            CASE WHEN g % 4 = 0 THEN 'consistent' ELSE '' END, CASE WHEN g % 4 = 0 THEN 'Settled.' ELSE '' END,

@@ -32,7 +32,7 @@ def main() -> None:
 
 def run(story_count: int, span_count: int) -> None:
     from factcheck.articles.models import Article, Story, StoryState
-    from factcheck.consensus.models import ClaimGroup, GroupStatus
+    from factcheck.review.models import ClaimGroup, GroupStatus
     from factcheck.review.models import Span
     from factcheck.workflow.services import story_transition
 

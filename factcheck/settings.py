@@ -34,7 +34,9 @@ ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG el
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "factcheck.apps.FactcheckAdminConfig",
+    # The desk first: its admin templates override Django's own.
+    "factcheck.desk",
+    "factcheck.desk.apps.EditorsAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -79,6 +81,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "factcheck.review.context_processors.roles",
                 "factcheck.consensus.context_processors.disputed_nav",
             ],
         },

@@ -1,17 +1,20 @@
 """Shared fixtures: the seed story, the newsroom's users, and Playwright on Debian's Chromium."""
 
+import datetime as dt
 import os
 import shutil
 
 import pytest
-from django.contrib.auth.models import Group
-from django.core.management import call_command
+
+from factcheck.consensus.services import group_decide
+from factcheck.review.models import ClaimGroup, GroupStatus, Span
+from factcheck.review.services import EvidenceRef
+from tests import factories
 
 # Playwright's sync API keeps an event loop in the test thread; the ORM must still run there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
-PASSWORD = "correct-horse-battery"
 
 
 @pytest.fixture(scope="session")
@@ -30,70 +33,42 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
-def restore_roles() -> None:
-    """Run the role data migrations again (every app's *_roles migration).
-
-    A live-server or transactional test ends with a flush, which empties the Reviewers and Editors
-    groups that those migrations made; a later transactional test would find no roles. Permissions
-    come back with the flush's post_migrate, groups do not.
-    """
-    from django.db import connection
-    from django.db.migrations.loader import MigrationLoader
-    from django.db.migrations.operations import RunPython
-
-    loader = MigrationLoader(connection)
-    historical = loader.project_state().apps
-    for key in sorted(loader.graph.nodes):
-        if key[1].endswith("_roles"):
-            for operation in loader.graph.nodes[key].operations:
-                if isinstance(operation, RunPython):
-                    operation.code(historical, None)
-
-
-def make_user(django_user_model, username: str, group: str | None, **flags):
-    user = django_user_model.objects.create_user(username=username, password=PASSWORD, **flags)
-    if group:
-        if not Group.objects.filter(name=group).exists():
-            restore_roles()
-        user.groups.add(Group.objects.get(name=group))
-    return user
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        factories.remember_roles()
 
 
 @pytest.fixture
-def alice(db, django_user_model):
-    return make_user(django_user_model, "alice", "Reviewers")
+def alice(db):
+    return factories.make_user("alice", "Reviewers")
 
 
 @pytest.fixture
-def bob(db, django_user_model):
-    return make_user(django_user_model, "bob", "Reviewers")
+def bob(db):
+    return factories.make_user("bob", "Reviewers")
 
 
 @pytest.fixture
-def erin(db, django_user_model):
-    return make_user(django_user_model, "erin", "Editors", is_staff=True)
+def carol(db):
+    """A third reviewer."""
+    return factories.make_user("carol", "Reviewers")
 
 
 @pytest.fixture
-def nobody(db, django_user_model):
+def erin(db):
+    return factories.make_user("erin", "Editors", is_staff=True)
+
+
+@pytest.fixture
+def nobody(db):
     """Logged in, but in no group."""
-    return make_user(django_user_model, "nobody", None)
+    return factories.make_user("nobody", None)
 
 
 @pytest.fixture
 def story(db):
-    call_command("loaddata", "seed", verbosity=0)
-    from factcheck.articles.models import Story
-
-    return Story.objects.get(slug="us-advisers-remain-in-iraq")
-
-
-def login(page, live_server, username: str, password: str = PASSWORD) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    return factories.seed_story()
 
 
 @pytest.fixture
@@ -104,3 +79,35 @@ def output_path(request, pytestconfig):
     folder = Path(pytestconfig.getoption("--output")) / "screens" / request.node.name
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+@pytest.fixture
+def verdicts(story, alice, bob, erin):
+    """Three verdicts on the seed story, one with two pieces of evidence, two in a decided claim group."""
+    articles = list(story.articles.order_by("pk"))
+    first, second, third = articles[0], articles[1], articles[2]
+    word = first.body.split()[3]
+    span_a = factories.mark(
+        first,
+        alice,
+        word,
+        label="conflicting",
+        note="Contradicted by two outlets",
+        evidence=[
+            EvidenceRef(second.pk, *factories.find(second, second.body.split()[2]), second.body.split()[2]),
+            EvidenceRef(third.pk, *factories.find(third, third.body.split()[1]), third.body.split()[1]),
+        ],
+    )
+    span_b = factories.mark(first, bob, word, label="consistent")
+    factories.mark(second, alice, second.body.split()[5], label="unsupported")
+    # Grouping runs on every span write: alice and bob marked the same word, so they disagree in one group.
+    group = Span.objects.get(pk=span_a.pk).group
+    assert group.status == GroupStatus.DISPUTED and group == Span.objects.get(pk=span_b.pk).group
+    group = group_decide(
+        group=group, editor=erin, final_label="conflicting", final_note="Two reports give 2025.", version=group.version
+    )
+    # A fixed decision time, so the row's cell can be compared to a literal.
+    ClaimGroup.objects.filter(pk=group.pk).update(decided_at=dt.datetime(2025, 2, 3, 10, 30, tzinfo=dt.UTC))
+    group.refresh_from_db()
+    factories.approve(story, erin)
+    return {"a": span_a, "b": span_b, "group": group}

@@ -5,24 +5,11 @@ import html as htmllib
 import pytest
 from django.urls import reverse
 
-from factcheck.articles.models import Story, StoryState
-from factcheck.consensus.models import GroupStatus
-from factcheck.review.models import Span
-from factcheck.review.services import span_create
+from factcheck.articles.models import StoryState
+from factcheck.review.models import GroupStatus, Span
+from tests.factories import mark_range, put
 
 S = StoryState
-
-
-def put(story: Story, state: str) -> Story:
-    Story.objects.filter(pk=story.pk).update(state=state)
-    story.refresh_from_db()
-    return story
-
-
-def mark(article, reviewer, start: int, end: int, label: str) -> Span:
-    return span_create(
-        article=article, reviewer=reviewer, start=start, end=end, quote=article.body[start:end], label=label
-    )[0]
 
 
 EVIDENCE_FORMSET = {"evidence-TOTAL_FORMS": 0, "evidence-INITIAL_FORMS": 0}
@@ -41,10 +28,10 @@ def test_the_article_page_shows_the_raw_text_beside_the_clean_body_exactly(clien
 
 def test_the_article_page_lists_its_spans_and_groups_with_their_consensus(client, erin, alice, bob, story):
     article = story.articles.first()
-    mark(article, alice, 0, 20, "consistent")
-    mark(article, bob, 0, 20, "consistent")
-    mark(article, alice, 40, 60, "consistent")
-    mark(article, bob, 40, 60, "conflicting")
+    mark_range(article, alice, 0, 20, "consistent")
+    mark_range(article, bob, 0, 20, "consistent")
+    mark_range(article, alice, 40, 60, "consistent")
+    mark_range(article, bob, 40, 60, "conflicting")
     statuses = sorted(article.claim_groups.values_list("status", flat=True))
     assert statuses == [GroupStatus.CONSENSUS, GroupStatus.DISPUTED]
     client.force_login(erin)
@@ -59,7 +46,7 @@ def test_the_article_page_lists_its_spans_and_groups_with_their_consensus(client
 def test_spans_of_a_story_under_approval_or_approved_are_read_only_in_the_admin(
     client, erin, alice, story, state, editable
 ):
-    span = mark(story.articles.first(), alice, 0, 10, "consistent")
+    span = mark_range(story.articles.first(), alice, 0, 10, "consistent")
     put(story, state)
     client.force_login(erin)
     url = reverse("admin:review_span_change", args=[span.pk])
@@ -74,7 +61,7 @@ def test_spans_of_a_story_under_approval_or_approved_are_read_only_in_the_admin(
 
 def test_an_admin_span_edit_goes_through_the_review_service_and_history(client, erin, alice, story):
     put(story, S.IN_REVIEW)
-    span = mark(story.articles.first(), alice, 0, 10, "consistent")
+    span = mark_range(story.articles.first(), alice, 0, 10, "consistent")
     client.force_login(erin)
     url = reverse("admin:review_span_change", args=[span.pk])
     form = {"label": "unsupported", "note": "  nothing backs it  ", "seen_token": span.updated_at.isoformat()}
@@ -89,11 +76,11 @@ def test_an_admin_span_edit_over_the_reviewers_newer_change_is_refused(client, e
     from factcheck.review.services import span_update
 
     put(story, S.IN_REVIEW)
-    span = mark(story.articles.first(), alice, 0, 10, "consistent")
+    span = mark_range(story.articles.first(), alice, 0, 10, "consistent")
     client.force_login(erin)
     url = reverse("admin:review_span_change", args=[span.pk])
     seen = client.get(url).context["adminform"].form["seen_token"].value()
-    span_update(span=span, label="conflicting", note="Article 2 says otherwise.")
+    span_update(span=span, user=span.reviewer, label="conflicting", note="Article 2 says otherwise.")
 
     response = client.post(url, {"label": "unsupported", "note": "", "seen_token": seen, **EVIDENCE_FORMSET})
     assert response.status_code == 200
@@ -123,11 +110,11 @@ def test_an_article_edit_over_a_newer_change_is_refused(client, erin, story):
 
 def test_claim_groups_threads_and_submissions_are_read_only_in_the_admin(client, erin, alice, bob, story):
     article = story.articles.first()
-    mark(article, alice, 0, 20, "consistent")
-    mark(article, bob, 0, 20, "conflicting")
+    mark_range(article, alice, 0, 20, "consistent")
+    mark_range(article, bob, 0, 20, "conflicting")
     group = article.claim_groups.get()
     client.force_login(erin)
-    url = reverse("admin:consensus_claimgroup_change", args=[group.pk])
+    url = reverse("admin:review_claimgroup_change", args=[group.pk])
     assert client.get(url).status_code == 200
     assert client.post(url, {"final_label": "consistent", "final_note": "x"}).status_code == 403
     group.refresh_from_db()
@@ -146,11 +133,11 @@ def test_span_history_shows_each_verdict_change_with_who_even_after_a_delete(cli
     from factcheck.review.services import span_delete, span_update
 
     put(story, S.IN_REVIEW)
-    span = mark(story.articles.first(), alice, 0, 10, "consistent")
+    span = mark_range(story.articles.first(), alice, 0, 10, "consistent")
     span_pk = span.pk
     span._history_user = alice
-    span_update(span=span, label="conflicting", note="After the thread.")
-    span_delete(span=span)
+    span_update(span=span, user=span.reviewer, label="conflicting", note="After the thread.")
+    span_delete(span=span, user=span.reviewer)
     types = list(Span.history.filter(id=span_pk).order_by("history_id").values_list("history_type", "label"))
     assert types == [("+", "consistent"), ("~", "conflicting"), ("-", "conflicting")]
 
@@ -166,12 +153,12 @@ def test_a_group_decision_is_in_the_admin_history_with_the_editor(client, erin, 
     from factcheck.consensus.services import group_decide
 
     article = story.articles.first()
-    mark(article, alice, 0, 20, "consistent")
-    mark(article, bob, 0, 20, "conflicting")
+    mark_range(article, alice, 0, 20, "consistent")
+    mark_range(article, bob, 0, 20, "conflicting")
     group = article.claim_groups.get()
     group_decide(
         group=group, editor=erin, final_label="consistent", final_note="Two outlets confirm.", version=group.version
     )
     client.force_login(erin)
-    html = client.get(reverse("admin:consensus_claimgroup_history", args=[group.pk])).content.decode()
+    html = client.get(reverse("admin:review_claimgroup_history", args=[group.pk])).content.decode()
     assert "Two outlets confirm." in html and ">erin<" in html

@@ -7,15 +7,9 @@ from factcheck.articles.models import Story, StoryState
 from factcheck.review.models import Span
 from factcheck.review.services import span_create
 from factcheck.workflow.services import story_transition
-from tests.conftest import make_user
+from tests.factories import make_user, put
 
 S = StoryState
-
-
-def put(story: Story, state: str) -> Story:
-    Story.objects.filter(pk=story.pk).update(state=state)
-    story.refresh_from_db()
-    return story
 
 
 def change_url(story: Story) -> str:
@@ -80,7 +74,7 @@ def test_sending_back_without_a_reason_shows_a_form_error_and_changes_nothing(cl
 
 
 def test_an_approval_from_a_stale_change_page_is_refused_and_overwrites_nothing(client, erin, django_user_model, story):
-    frank = make_user(django_user_model, "frank", "Editors", is_staff=True)
+    frank = make_user("frank", "Editors", is_staff=True)
     story = put(story, S.READY)
     client.force_login(erin)
     seen = client.get(change_url(story)).context["workflow"]["seen_version"]

@@ -2,7 +2,7 @@
 
 from playwright.sync_api import expect
 
-from tests.conftest import login
+from tests.factories import login
 
 
 def test_a_reviewer_logs_in_and_sees_the_five_articles_of_the_story(page, live_server, alice, story, output_path):

@@ -7,10 +7,10 @@ import pytest
 from django.db import OperationalError, connection
 from django.urls import reverse
 
-from factcheck.consensus.models import ClaimGroup
-from factcheck.consensus.services import DecisionConflict, group_decide, review_submit
-from tests.conftest import make_user, restore_roles
-from tests.test_consensus_grouping import mark
+from factcheck.consensus.services import DecisionConflict, group_decide
+from factcheck.review.models import ClaimGroup
+from factcheck.review.services import review_submit
+from tests.factories import make_user, mark, restore_roles
 
 
 @pytest.fixture
@@ -21,7 +21,7 @@ def roles_restored(transactional_db):
 
 @pytest.fixture
 def frank(db, django_user_model):
-    return make_user(django_user_model, "frank", "Editors", is_staff=True)
+    return make_user("frank", "Editors", is_staff=True)
 
 
 def disputed_group(story, alice, bob) -> ClaimGroup:
@@ -91,7 +91,7 @@ def test_a_verdict_changed_while_the_editor_decides_is_a_conflict_too(client, gr
     from factcheck.review.services import span_update
 
     seen = group.version
-    span_update(span=group.spans.get(reviewer=alice), label="unsupported", note="")
+    span_update(span=group.spans.get(reviewer=alice), user=alice, label="unsupported", note="")
     client.force_login(erin)
     response = decide(client, group, seen)
     assert response.status_code == 409 and b"This claim changed after you opened it" in response.content

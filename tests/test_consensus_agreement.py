@@ -79,7 +79,7 @@ def test_rows_are_split_per_article_and_pooled_for_the_story():
     )
 
 
-def test_the_story_and_article_figures_come_from_stored_spans(story, alice, bob, erin):
+def test_the_story_and_article_figures_come_from_stored_spans(story, alice, bob, carol):
     article = story.articles.get(source_name__startswith="004")
     date = "originally scheduled for September 2025"
     delay = "by at least three years"
@@ -88,7 +88,7 @@ def test_the_story_and_article_figures_come_from_stored_spans(story, alice, bob,
         (date, bob, "consistent"),
         (delay, alice, "conflicting"),
         (delay, bob, "unsupported"),
-        (delay, erin, "conflicting"),
+        (delay, carol, "conflicting"),
     ]:
         start = article.body.index(text)
         span_create(article=article, reviewer=who, start=start, end=start + len(text), quote=text, label=label)

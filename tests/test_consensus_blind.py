@@ -7,10 +7,12 @@ reviewer still reviewing blind exactly as it answers a guessed id: 404.
 import pytest
 from django.urls import reverse
 
-from factcheck.consensus.models import ClaimGroup, Comment, ReviewSubmission
-from factcheck.consensus.services import comment_create, discussion_open, review_submit
+from factcheck.consensus.models import Comment
+from factcheck.consensus.services import comment_create
+from factcheck.review.models import ClaimGroup, ReviewSubmission
 from factcheck.review.selectors import visible_spans
-from tests.test_consensus_grouping import mark
+from factcheck.review.services import discussion_open, review_submit
+from tests.factories import mark
 
 
 @pytest.fixture

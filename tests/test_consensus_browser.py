@@ -5,9 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from factcheck.consensus.models import ClaimGroup
-from tests.conftest import login, restore_roles
-from tests.test_consensus_grouping import mark
+from factcheck.review.models import ClaimGroup
+from tests.factories import login, make_user, mark, restore_roles
 
 BOB_TEXT = "delay the planned withdrawal of US forces, originally scheduled for September 2025, by at least three years"
 
@@ -115,9 +114,7 @@ def test_two_reviewers_disagree_discuss_and_an_editor_settles_it(
 def test_two_editors_decide_at_once_and_the_second_sees_the_conflict_in_place(
     page, browser, live_server, alice, bob, erin, story, django_user_model, output_path
 ):
-    from tests.conftest import make_user
-
-    make_user(django_user_model, "frank", "Editors", is_staff=True)
+    make_user("frank", "Editors", is_staff=True)
     article = story.articles.get(source_name__startswith="004")
     mark(article, alice, "by at least three years", "conflicting")
     mark(article, bob, BOB_TEXT, "consistent")

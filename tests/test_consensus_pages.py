@@ -4,10 +4,10 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from factcheck.consensus.models import ClaimGroup
-from factcheck.consensus.services import comment_create, group_decide, review_submit
-from factcheck.review.services import EvidenceRef, span_create
-from tests.test_consensus_grouping import mark
+from factcheck.consensus.services import group_decide
+from factcheck.review.models import ClaimGroup
+from factcheck.review.services import EvidenceRef, review_submit, span_create
+from tests.factories import discuss, mark
 
 
 @pytest.fixture
@@ -155,9 +155,9 @@ def test_a_claim_whose_spans_are_gone_keeps_its_thread_visible_and_flagged(clien
     from factcheck.review.services import span_delete
 
     group = ClaimGroup.objects.get(status="disputed")
-    comment_create(group=group, author=bob, text="Kept for the record")
+    discuss(group, bob, "Kept for the record")
     for span in Span.objects.filter(group=group):
-        span_delete(span=span)
+        span_delete(span=span, user=span.reviewer)
     client.force_login(alice)
     body = page(client, marked).content.decode()
     assert f'id="claim-{group.pk}"' in body and "cx-orphan" in body and "no spans left" in body
@@ -202,7 +202,7 @@ def grow(story, reviewers: int, per_article: int, django_user_model):
                     evidence=[EvidenceRef(other.pk, 0, 10, other.body[:10])],
                 )
     for group in ClaimGroup.objects.filter(article__story=story):
-        comment_create(group=group, author=users[0], text="A comment")
+        discuss(group, users[0], "A comment")
     for user in users:
         review_submit(story=story, reviewer=user)
     return users

@@ -2,7 +2,7 @@
 
 import pytest
 
-from factcheck.consensus.rules import Vote, check_rule, decide, reviewer_votes
+from factcheck.review.rules import Vote, check_rule, decide, reviewer_votes
 
 
 def test_one_reviewer_is_single_whatever_the_quorum():

@@ -3,9 +3,10 @@
 import pytest
 from django.urls import reverse
 
-from factcheck.consensus.models import ClaimGroup, Comment
-from factcheck.consensus.services import review_submit
-from tests.test_consensus_grouping import mark
+from factcheck.consensus.models import Comment
+from factcheck.review.models import ClaimGroup
+from factcheck.review.services import review_submit
+from tests.factories import mark
 
 
 @pytest.fixture
@@ -117,6 +118,6 @@ def test_verdicts_cannot_change_once_the_story_is_approved(client, group, alice)
     client.force_login(alice)
     span = group.spans.get(reviewer=alice)
     response = client.post(reverse("verdict-change", args=[group.pk, span.pk]), {"label": "consistent"})
-    assert response.status_code == 400 and b"no longer open for review" in response.content
+    assert response.status_code == 403 and b"no longer open for review" in response.content
     span.refresh_from_db()
     assert span.label == "conflicting"

@@ -9,13 +9,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from factcheck.articles.cleaning import clean_article
-from factcheck.articles.models import Article, Story
+from factcheck.articles.models import Article, Story, StoryState
 from factcheck.exports.columns import HEADERS
 from factcheck.review.models import Span
-from tests import test_export_csv
-from tests.test_export_csv import approve, download, mark, read_csv
-
-verdicts = test_export_csv.verdicts  # the fixture
+from tests.factories import approve, download_csv, mark, read_csv
 
 EXPORT_URL = "/admin/review/span/export/"
 IMPORT_URL = "/admin/articles/article/import/"
@@ -38,15 +35,16 @@ def test_the_admin_exports_the_filtered_verdicts_as_csv_with_the_same_cells_as_t
     assert [int(r["span_id"]) for r in rows] == list(
         Span.objects.filter(label="conflicting").order_by("pk").values_list("pk", flat=True)
     )
-    streamed = {r["span_id"]: r for r in read_csv(download(client))}
+    streamed = {r["span_id"]: r for r in read_csv(download_csv(client))}
     assert all(row == streamed[row["span_id"]] for row in rows)
 
 
 def test_the_admin_exports_xlsx_with_formula_safe_text_cells(client, erin, alice):
-    story = approve(Story.objects.create(title="Sheet", slug="sheet"), erin)
+    story = Story.objects.create(title="Sheet", slug="sheet", state=StoryState.IN_REVIEW)
     body = "=SUM(A1:A9) was typed by the minister."
     article = Article.objects.create(story=story, title="=cmd|' /C calc'!A0", raw_text=body, body=body)
     mark(article, alice, "=SUM(A1:A9)", note="@risky")
+    approve(story, erin)
     client.force_login(erin)
     response = client.post(EXPORT_URL, export_form(1))
     assert response.status_code == 200

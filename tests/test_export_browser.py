@@ -10,10 +10,7 @@ from playwright.sync_api import expect
 
 from factcheck.exports.columns import HEADERS
 from factcheck.review.models import Span
-from tests import test_export_csv
-from tests.conftest import login
-
-verdicts = test_export_csv.verdicts  # the fixture
+from tests.factories import login
 
 
 @pytest.fixture(autouse=True)

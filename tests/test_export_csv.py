@@ -1,99 +1,20 @@
 """The verdict CSV: its rows, safe cells, round trip, stable bytes, filters, access and constant queries."""
 
-import csv
 import datetime as dt
 import io
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
 
 from factcheck.articles.models import Article, Story, StoryState
-from factcheck.consensus.models import ClaimGroup, GroupStatus
-from factcheck.consensus.services import group_decide
 from factcheck.exports.columns import HEADERS, verdict_records
 from factcheck.exports.selectors import export_spans, parse_filters
 from factcheck.review.models import Span
 from factcheck.review.services import EvidenceRef, span_create
+from tests.factories import approve, download_csv, mark, mark_many, put, read_csv
 
 URL = reverse("export-verdicts-csv")
-
-
-def approve(story: Story, editor) -> Story:
-    Story.objects.filter(pk=story.pk).update(state=StoryState.APPROVED, approved_by=editor, approved_at=timezone.now())
-    story.refresh_from_db()
-    return story
-
-
-def find(article: Article, text: str) -> tuple[int, int]:
-    start = article.body.index(text)
-    return start, start + len(text)
-
-
-def mark(article: Article, reviewer, text: str, label: str = "conflicting", note: str = "", evidence=()) -> Span:
-    start, end = find(article, text)
-    span, created = span_create(
-        article=article, reviewer=reviewer, start=start, end=end, quote=text, label=label, note=note, evidence=evidence
-    )
-    assert created
-    return span
-
-
-def mark_many(article: Article, reviewer, count: int) -> None:
-    """`count` spans of five code points each, side by side from the body's start."""
-    for start in range(0, count * 5, 5):
-        span_create(
-            article=article,
-            reviewer=reviewer,
-            start=start,
-            end=start + 4,
-            quote=article.body[start : start + 4],
-            label="consistent",
-        )
-
-
-def read_csv(content: bytes) -> list[dict]:
-    return list(csv.DictReader(io.StringIO(content.decode("utf-8"), newline="")))
-
-
-def download(client, **params) -> bytes:
-    response = client.get(URL, params)
-    assert response.status_code == 200, response.content
-    assert response.streaming
-    return b"".join(response.streaming_content)
-
-
-@pytest.fixture
-def verdicts(story, alice, bob, erin):
-    """Three verdicts on the seed story, one with two pieces of evidence, two in a decided claim group."""
-    articles = list(story.articles.order_by("pk"))
-    first, second, third = articles[0], articles[1], articles[2]
-    word = first.body.split()[3]
-    span_a = mark(
-        first,
-        alice,
-        word,
-        label="conflicting",
-        note="Contradicted by two outlets",
-        evidence=[
-            EvidenceRef(second.pk, *find(second, second.body.split()[2]), second.body.split()[2]),
-            EvidenceRef(third.pk, *find(third, third.body.split()[1]), third.body.split()[1]),
-        ],
-    )
-    span_b = mark(first, bob, word, label="consistent")
-    mark(second, alice, second.body.split()[5], label="unsupported")
-    # Grouping runs on every span write: alice and bob marked the same word, so they disagree in one group.
-    group = Span.objects.get(pk=span_a.pk).group
-    assert group.status == GroupStatus.DISPUTED and group == Span.objects.get(pk=span_b.pk).group
-    group = group_decide(
-        group=group, editor=erin, final_label="conflicting", final_note="Two reports give 2025.", version=group.version
-    )
-    # A fixed decision time, so the row's cell can be compared to a literal.
-    ClaimGroup.objects.filter(pk=group.pk).update(decided_at=dt.datetime(2025, 2, 3, 10, 30, tzinfo=dt.UTC))
-    group.refresh_from_db()
-    approve(story, erin)
-    return {"a": span_a, "b": span_b, "group": group}
 
 
 def test_it_has_one_row_per_approved_verdict_with_every_column(client, erin, verdicts, story, alice):
@@ -102,7 +23,7 @@ def test_it_has_one_row_per_approved_verdict_with_every_column(client, erin, ver
     other = Article.objects.create(story=draft, title="Other", raw_text="Some text here.", body="Some text here.")
     mark(other, alice, "text")
     client.force_login(erin)
-    rows = read_csv(download(client))
+    rows = read_csv(download_csv(client))
     assert len(rows) == Span.objects.filter(article__story__state=StoryState.APPROVED).count() == 3
     assert list(rows[0].keys()) == HEADERS
     span_a = verdicts["a"]
@@ -138,7 +59,7 @@ def test_it_has_one_row_per_approved_verdict_with_every_column(client, erin, ver
 
 def test_rows_come_in_story_article_position_reviewer_order(client, erin, verdicts):
     client.force_login(erin)
-    rows = read_csv(download(client))
+    rows = read_csv(download_csv(client))
     keys = [(int(r["span_id"]),) for r in rows]
     spans = {s.pk: s for s in Span.objects.select_related("reviewer")}
     ordered = sorted(
@@ -153,12 +74,13 @@ FORMULAS = ["=1+1", "+44 20 7946 0000", "-2", "@SUM(A1)", "\tcmd", "\rline", '=H
 
 @pytest.mark.parametrize("text", FORMULAS)
 def test_a_cell_that_starts_like_a_formula_gets_a_leading_apostrophe(client, erin, alice, text):
-    story = approve(Story.objects.create(title="Formulas", slug="formulas"), erin)
+    story = Story.objects.create(title="Formulas", slug="formulas", state=StoryState.IN_REVIEW)
     body = f"{text} is what the minister said, verbatim."
     article = Article.objects.create(story=story, title=text, outlet="@outlet", raw_text=body, body=body)
     mark(article, alice, text, note=text)
+    approve(story, erin)
     client.force_login(erin)
-    row = read_csv(download(client))[0]
+    row = read_csv(download_csv(client))[0]
     for column in ("article_title", "quote"):
         assert row[column] == "'" + text
     # The note is stored stripped, so a leading tab or carriage return never reaches it.
@@ -183,13 +105,14 @@ HARD = [
 
 
 def test_quotes_commas_line_breaks_emoji_and_right_to_left_text_round_trip(client, erin, alice):
-    story = approve(Story.objects.create(title="Round trip", slug="round-trip"), erin)
+    story = Story.objects.create(title="Round trip", slug="round-trip", state=StoryState.IN_REVIEW)
     body = "\n".join(HARD)
     article = Article.objects.create(story=story, title='Title, with "quotes"', raw_text=body, body=body)
     for text in HARD:
         mark(article, alice, text, note=f"note: {text}")
+    approve(story, erin)
     client.force_login(erin)
-    rows = read_csv(download(client))
+    rows = read_csv(download_csv(client))
     expected = {
         (article.body[s.start : s.end], s.note) for s in Span.objects.filter(article=article)
     }  # from the database, not from the CSV
@@ -202,7 +125,7 @@ def test_two_exports_of_the_same_data_are_byte_identical_and_the_command_writes_
     client, erin, verdicts, tmp_path
 ):
     client.force_login(erin)
-    first, second = download(client), download(client)
+    first, second = download_csv(client), download_csv(client)
     assert first == second
     out = tmp_path / "verdicts.csv"
     call_command("export_verdicts", "-o", str(out), stderr=io.StringIO())
@@ -212,8 +135,8 @@ def test_two_exports_of_the_same_data_are_byte_identical_and_the_command_writes_
 
 def test_the_excel_option_starts_with_a_bom_and_nothing_else_changes(client, erin, verdicts, tmp_path):
     client.force_login(erin)
-    plain = download(client)
-    excel = download(client, excel="1")
+    plain = download_csv(client)
+    excel = download_csv(client, excel="1")
     assert excel == "\ufeff".encode() + plain
     assert client.get(URL, {"excel": "1"})["Content-Disposition"].endswith('-excel.csv"')
     out = tmp_path / "excel.csv"
@@ -229,7 +152,7 @@ def test_filters_pick_story_state_and_dates(client, erin, alice, verdicts, story
     client.force_login(erin)
 
     def span_ids(**params) -> set[int]:
-        return {int(r["span_id"]) for r in read_csv(download(client, **params))}
+        return {int(r["span_id"]) for r in read_csv(download_csv(client, **params))}
 
     approved = set(Span.objects.filter(article__story=story).values_list("pk", flat=True))
     assert span_ids() == approved
@@ -289,13 +212,14 @@ def test_the_export_reads_the_database_in_one_query_for_3_or_300_rows(
     client, erin, alice, bob, story, django_assert_num_queries
 ):
     first, second = story.articles.order_by("pk")[:2]
-    mark_many(first, alice, 3)
+    mark_many(first, [alice], 3)
     approve(story, erin)
     spans = export_spans(parse_filters({}))
     with django_assert_num_queries(1):
         assert len(list(verdict_records(spans))) == 3
-    mark_many(first, bob, 150)
-    mark_many(second, alice, 147)
+    put(story, StoryState.IN_REVIEW)  # more verdicts come in while it is open again
+    mark_many(first, [bob], 150)
+    mark_many(second, [alice], 147)
     for span in Span.objects.filter(reviewer=bob)[:50]:
         ref = EvidenceRef(second.pk, 0, 4, second.body[:4])
         span_create(
@@ -309,6 +233,7 @@ def test_the_export_reads_the_database_in_one_query_for_3_or_300_rows(
         )
     count = Span.objects.count()
     assert count == 350
+    approve(story, erin)
     with django_assert_num_queries(1):
         assert len(list(verdict_records(spans, chunk_size=100))) == count
 
@@ -319,11 +244,13 @@ DOWNLOAD_QUERIES = 5
 
 def test_the_download_costs_the_same_queries_for_3_or_300_rows(client, erin, alice, story, django_assert_num_queries):
     article = story.articles.first()
-    mark_many(article, alice, 3)
+    mark_many(article, [alice], 3)
     approve(story, erin)
     client.force_login(erin)
     with django_assert_num_queries(DOWNLOAD_QUERIES):
-        assert len(read_csv(download(client, story=story.slug))) == 3
-    mark_many(Article.objects.get(pk=story.articles.order_by("pk")[1].pk), alice, 297)
+        assert len(read_csv(download_csv(client, story=story.slug))) == 3
+    put(story, StoryState.IN_REVIEW)
+    mark_many(Article.objects.get(pk=story.articles.order_by("pk")[1].pk), [alice], 297)
+    approve(story, erin)
     with django_assert_num_queries(DOWNLOAD_QUERIES):
-        assert len(read_csv(download(client, story=story.slug))) == 300
+        assert len(read_csv(download_csv(client, story=story.slug))) == 300

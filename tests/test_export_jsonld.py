@@ -9,11 +9,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from factcheck.consensus.models import ClaimGroup, GroupStatus
 from factcheck.consensus.services import group_decide
-from factcheck.review.models import Span
+from factcheck.review.models import ClaimGroup, GroupStatus, Span
 from factcheck.review.services import EvidenceRef
-from tests.test_export_csv import approve, find, mark
+from tests.factories import approve, find, mark
 
 
 @pytest.fixture

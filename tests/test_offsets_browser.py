@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from factcheck.articles.models import Article
 from factcheck.review.models import Span
 from factcheck.review.services import span_create
-from tests.conftest import login
+from tests.factories import login
 
 FAMILY = "👨\u200d👩\u200d👧\u200d👦"
 BODY = unicodedata.normalize(

@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 from factcheck.articles.models import Story, StoryState
 from factcheck.review.services import span_create
 from factcheck.workflow.services import story_transition
-from tests.conftest import login
+from tests.factories import login
 
 
 def ready_for_approval(story, erin, alice) -> Story:

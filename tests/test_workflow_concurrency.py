@@ -9,16 +9,14 @@ from django.db import OperationalError, connection
 
 from factcheck.articles.models import Story, StoryState
 from factcheck.workflow.services import StaleStory, story_transition
-from tests.conftest import make_user
+from tests.factories import make_user, restore_roles
 
 
 @pytest.mark.django_db(transaction=True)
 def test_two_editors_deciding_at_once_cannot_both_win(django_user_model, story):
-    from tests.conftest import restore_roles
-
     restore_roles()
-    erin = make_user(django_user_model, "erin", "Editors", is_staff=True)
-    frank = make_user(django_user_model, "frank", "Editors", is_staff=True)
+    erin = make_user("erin", "Editors", is_staff=True)
+    frank = make_user("frank", "Editors", is_staff=True)
     Story.objects.filter(pk=story.pk).update(state=StoryState.READY)
     seen = Story.objects.get(pk=story.pk).version
     start = threading.Barrier(2)

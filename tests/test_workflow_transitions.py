@@ -7,6 +7,7 @@ import pytest
 from factcheck.articles.models import Story, StoryState
 from factcheck.workflow import transitions
 from factcheck.workflow.services import StaleStory, TransitionRefused, stories_transition, story_transition
+from tests.factories import make_user
 
 S = StoryState
 ALLOWED = {
@@ -99,9 +100,7 @@ def test_an_unknown_target_is_refused(story, erin):
 
 
 def test_approval_on_a_stale_page_is_refused_and_keeps_the_colleagues_decision(story, erin, django_user_model):
-    from tests.conftest import make_user
-
-    frank = make_user(django_user_model, "frank", "Editors", is_staff=True)
+    frank = make_user("frank", "Editors", is_staff=True)
     story = put(story, S.READY)
     seen = story.version  # both editors open the page now
     story_transition(story=story, user=frank, target=S.CHANGES_REQUESTED, seen_version=seen, reason="Check quote 2.")

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 import krippendorff
 import numpy as np
 
-from factcheck.consensus.rules import Vote, reviewer_votes
 from factcheck.review.models import Label, Span
+from factcheck.review.rules import Vote, reviewer_votes
 
 # Krippendorff's guidance: rely on alpha >= 0.800; 0.667 <= alpha < 0.800 only for tentative conclusions.
 RELIABLE = 0.800

@@ -5,6 +5,7 @@ from functools import cached_property
 from django.http import HttpRequest
 
 from factcheck.consensus import selectors
+from factcheck.review.access import is_editor
 
 
 class DisputedNav:
@@ -13,7 +14,7 @@ class DisputedNav:
 
     @cached_property
     def show(self) -> bool:
-        return selectors.can_adjudicate(self.user)
+        return is_editor(self.user)
 
     @cached_property
     def count(self) -> int:

@@ -1,72 +1,10 @@
-"""Reading consensus data: who is past the blind phase, a story's claim groups, the disputed queue."""
+"""Reading consensus data: a story's claim groups and their spans, a claim's thread and history, the disputed queue."""
 
-from dataclasses import dataclass
-
-from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 
 from factcheck.articles.models import Story
-from factcheck.consensus.models import ClaimGroup, Comment, Discussion, GroupStatus, ReviewSubmission
-from factcheck.review.models import Evidence, Span
-from factcheck.roles import EDITORS
-
-
-def can_adjudicate(user) -> bool:
-    """Editors settle groups and open stories for discussion. Answered from Django's per-user permission
-    cache, which the access helpers have already filled, so it costs no query of its own."""
-    return bool(user.is_authenticated and user.is_active and user.has_perm("consensus.change_claimgroup"))
-
-
-def _editor_exists(user) -> Exists:
-    return Exists(get_user_model().groups.through.objects.filter(user_id=user.pk, group__name=EDITORS))
-
-
-def unblinded_q(*, story_id, user) -> Q:
-    """A condition, true when `user` may see every reviewer's spans on story `story_id`.
-
-    The blind phase: a reviewer sees only their own spans until they submitted their review of the
-    story, or an editor opened it for discussion. Editors always see everything. Built as EXISTS
-    subqueries so callers fold it into the query they run anyway; `story_id` is a number or an
-    expression such as OuterRef("article__story_id").
-    """
-    if user.is_superuser:
-        return Q(pk__isnull=False)
-    return (
-        Q(Exists(ReviewSubmission.objects.filter(story_id=story_id, reviewer_id=user.pk)))
-        | Q(Exists(Discussion.objects.filter(story_id=story_id)))
-        | Q(_editor_exists(user))
-    )
-
-
-def visible_span_filter(*, story_id: int, user) -> Q:
-    return Q(reviewer_id=user.pk) | unblinded_q(story_id=story_id, user=user)
-
-
-@dataclass(frozen=True)
-class StoryAccess:
-    editor: bool
-    submitted: bool
-    discussion_open: bool
-
-    @property
-    def sees_all(self) -> bool:
-        return self.editor or self.submitted or self.discussion_open
-
-
-def story_access(*, story: Story, user) -> StoryAccess:
-    """Where `user` stands on `story`, in one query."""
-    flags = (
-        Story.objects.filter(pk=story.pk)
-        .annotate(
-            submitted=Exists(ReviewSubmission.objects.filter(story=OuterRef("pk"), reviewer_id=user.pk)),
-            discussion_open=Exists(Discussion.objects.filter(story=OuterRef("pk"))),
-            editor=_editor_exists(user),
-        )
-        .values("submitted", "discussion_open", "editor")
-        .get()
-    )
-    flags["editor"] = flags["editor"] or user.is_superuser
-    return StoryAccess(**flags)
+from factcheck.consensus.models import Comment
+from factcheck.review.models import ClaimGroup, Evidence, GroupStatus, Span
 
 
 def _spans_prefetch(queryset=None) -> Prefetch:
@@ -125,10 +63,6 @@ def disputed_queue() -> QuerySet[ClaimGroup]:
         .annotate(comment_count=Count("comments"))
         .prefetch_related(_spans_prefetch())
     )
-
-
-def group_detail(*, pk: int) -> QuerySet[ClaimGroup]:
-    return ClaimGroup.objects.filter(pk=pk).select_related("article__story", "decided_by")
 
 
 def group_spans(*, group: ClaimGroup) -> QuerySet[Span]:

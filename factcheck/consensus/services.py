@@ -1,53 +1,34 @@
-"""Writes for consensus: submitting a review, opening a story for discussion, comments, verdict changes, decisions."""
+"""Writes for consensus: comments, a reviewer's changed verdict after the discussion, an editor's decision."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from factcheck.articles.models import Story
-from factcheck.consensus.models import ClaimGroup, Comment, Discussion, ReviewSubmission
-from factcheck.review.models import Label, Span
+from factcheck.consensus.models import Comment
+from factcheck.refusals import Conflict, NotAllowed
+from factcheck.review.access import is_editor, is_reviewer, story_access
+from factcheck.review.models import ClaimGroup, Label, Span
 from factcheck.review.services import span_update
 
 COMMENT_MAX = 5000
 NOTE_MAX = 5000
 
 
-class DecisionConflict(Exception):
+class DecisionConflict(Conflict):
     """Another editor (or a change to the group's spans) got there first; `current` is the group as it is now."""
 
     def __init__(self, current: ClaimGroup):
-        super().__init__("This group changed while you were deciding it.")
+        super().__init__("This claim changed while you were deciding it. Nothing of yours was saved.")
         self.current = current
 
 
-def review_submit(*, story: Story, reviewer) -> tuple[ReviewSubmission, bool]:
-    """A reviewer ends their blind review of `story`; submitting twice keeps the first time."""
-    existing = ReviewSubmission.objects.filter(story=story, reviewer=reviewer).first()
-    if existing is not None:
-        return existing, False
-    try:
-        with transaction.atomic():
-            return ReviewSubmission.objects.create(story=story, reviewer=reviewer), True
-    except IntegrityError:
-        # A double click raced past the lookup above; the first submission stands.
-        return ReviewSubmission.objects.get(story=story, reviewer=reviewer), False
-
-
-def discussion_open(*, story: Story, editor) -> tuple[Discussion, bool]:
-    """An editor lifts the blind phase for every reviewer of `story`."""
-    existing = Discussion.objects.filter(story=story).first()
-    if existing is not None:
-        return existing, False
-    try:
-        with transaction.atomic():
-            return Discussion.objects.create(story=story, opened_by=editor), True
-    except IntegrityError:
-        return Discussion.objects.get(story=story), False
-
-
 def comment_create(*, group: ClaimGroup, author, text: str) -> Comment:
+    """`author` posts to the claim's thread: a reviewer past the blind phase of its story, or an editor."""
+    if not (is_reviewer(author) or is_editor(author)):
+        raise NotAllowed("You may read this thread but not post to it.")
+    if not story_access(story=group.article.story, user=author).sees_all:
+        raise NotAllowed("Submit your review of this story before you discuss its claims.")
     text = text.strip()
     if not text:
         raise ValidationError({"text": "Write something before posting."}, code="required")
@@ -61,12 +42,11 @@ def comment_create(*, group: ClaimGroup, author, text: str) -> Comment:
 
 
 def verdict_change(*, span: Span, reviewer, label: str, note: str) -> Span:
-    """A reviewer changes their own verdict after the discussion; Span's history keeps the old one."""
-    if span.reviewer_id != reviewer.pk:
-        raise PermissionDenied("Only the reviewer who marked a span can change its verdict.")
-    if not span.article.story.is_open_for_review:
-        raise ValidationError("This story is no longer open for review; its verdicts cannot change.")
-    return span_update(span=span, label=label, note=note)
+    """A reviewer changes their own verdict after the discussion; Span's history keeps the old one.
+
+    span_update holds the rules (their own span, the story open for review).
+    """
+    return span_update(span=span, user=reviewer, label=label, note=note)
 
 
 def group_decide(*, group: ClaimGroup, editor, final_label: str, final_note: str, version: int) -> ClaimGroup:
@@ -75,6 +55,8 @@ def group_decide(*, group: ClaimGroup, editor, final_label: str, final_note: str
     The check and the write are one UPDATE ... WHERE version = expected, so of two editors deciding at
     once exactly one row matches: the other gets DecisionConflict with the group as it now stands.
     """
+    if not is_editor(editor):
+        raise NotAllowed("Only editors decide claims.")
     if final_label not in Label.values:
         raise ValidationError({"final_label": f"Choose the final verdict: {', '.join(Label.labels)}."})
     final_note = final_note.strip()

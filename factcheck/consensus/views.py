@@ -5,28 +5,25 @@ from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from factcheck.articles.access import _get_story_for_user
 from factcheck.consensus import selectors, services
-from factcheck.consensus.access import _get_group_for_user
 from factcheck.consensus.agreement import agreement_from_rows
-from factcheck.consensus.models import ClaimGroup, GroupStatus
-from factcheck.consensus.rules import Vote, reviewer_votes
-from factcheck.review.models import Label, Span
+from factcheck.refusals import NotAllowed, Refused, refusal, refusal_response
+from factcheck.review import services as review_services
+from factcheck.review.access import get_group_for_user, get_story_for_user, is_editor, is_reviewer, story_access
+from factcheck.review.models import ClaimGroup, GroupStatus, Label, Span
+from factcheck.review.rules import Vote, reviewer_votes
 
 LABEL_TEXT = dict(Label.choices)
 
 
-def _messages_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
-
-
+REFUSALS = (Refused, ValidationError)
 # ---- the consensus page of a story -------------------------------------------------------------
 
 
@@ -97,8 +94,8 @@ def _group_rows(groups: list[ClaimGroup], spans: list[Span], reviewers: list, bo
 @login_required
 @require_GET
 def story_consensus(request: HttpRequest, slug: str) -> HttpResponse:
-    story = _get_story_for_user(request, slug)
-    access = selectors.story_access(story=story, user=request.user)
+    story = get_story_for_user(request, slug)
+    access = story_access(story=story, user=request.user)
     articles = list(story.articles.order_by("published", "pk"))
     filters = _filters(request, {article.pk for article in articles})
     context = {
@@ -107,7 +104,7 @@ def story_consensus(request: HttpRequest, slug: str) -> HttpResponse:
         "articles": articles,
         "filters": filters,
         "labels": Label.choices,
-        "can_adjudicate": selectors.can_adjudicate(request.user),
+        "can_adjudicate": is_editor(request.user),
     }
     status = 400 if filters.errors else 200
     if not access.sees_all:
@@ -169,10 +166,11 @@ def _counts(groups: list[ClaimGroup]) -> dict[str, int]:
 @login_required
 @require_POST
 def review_submit(request: HttpRequest, slug: str) -> HttpResponse:
-    story = _get_story_for_user(request, slug)
-    if not request.user.has_perm("consensus.add_reviewsubmission"):
-        raise PermissionDenied("Only reviewers submit reviews.")
-    _, created = services.review_submit(story=story, reviewer=request.user)
+    story = get_story_for_user(request, slug)
+    try:
+        _, created = review_services.review_submit(story=story, reviewer=request.user)
+    except Refused as exc:
+        return refusal_response(exc)
     if created:
         messages.success(request, "Your review is submitted. You now see the other reviewers' verdicts.")
     return redirect("story-consensus", slug=story.slug)
@@ -181,10 +179,11 @@ def review_submit(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def discussion_open(request: HttpRequest, slug: str) -> HttpResponse:
-    story = _get_story_for_user(request, slug)
-    if not selectors.can_adjudicate(request.user):
-        raise PermissionDenied("Only editors open a story for discussion.")
-    _, created = services.discussion_open(story=story, editor=request.user)
+    story = get_story_for_user(request, slug)
+    try:
+        _, created = review_services.discussion_open(story=story, editor=request.user)
+    except Refused as exc:
+        return refusal_response(exc)
     if created:
         messages.success(request, "The story is open for discussion: every reviewer now sees all verdicts.")
     return redirect("story-consensus", slug=story.slug)
@@ -213,8 +212,8 @@ def _group_context(request: HttpRequest, group: ClaimGroup, **extra) -> dict:
         "mine": [span for span in spans if span.reviewer_id == request.user.pk],
         "comments": list(selectors.group_comments(group=group)),
         "labels": Label.choices,
-        "can_adjudicate": selectors.can_adjudicate(request.user),
-        "can_comment": request.user.has_perm("consensus.add_comment"),
+        "can_adjudicate": is_editor(request.user),
+        "can_comment": is_reviewer(request.user) or is_editor(request.user),
         **extra,
     }
 
@@ -222,23 +221,24 @@ def _group_context(request: HttpRequest, group: ClaimGroup, **extra) -> dict:
 @login_required
 @require_GET
 def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    group = _get_group_for_user(request, pk)
+    group = get_group_for_user(request, pk)
     return render(request, "consensus/group.html", _group_context(request, group))
 
 
 @login_required
 @require_POST
 def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
-    group = _get_group_for_user(request, pk)
-    if not request.user.has_perm("consensus.add_comment"):
-        raise PermissionDenied("You may read this thread but not post to it.")
+    group = get_group_for_user(request, pk)
     text = request.POST.get("text", "")
     try:
         services.comment_create(group=group, author=request.user, text=text)
+    except NotAllowed as exc:
+        return refusal_response(exc)
     except ValidationError as error:
-        context = _group_context(request, group, comment_error=_messages_text(error), draft=text)
+        status, message = refusal(error)
+        context = _group_context(request, group, comment_error=message, draft=text)
         template = "consensus/group.html#thread" if request.htmx else "consensus/group.html"
-        return render(request, template, context, status=400)
+        return render(request, template, context, status=status)
     if request.htmx:
         return render(request, "consensus/group.html#thread", _group_context(request, group))
     return redirect(reverse("group-detail", args=[group.pk]) + "#thread")
@@ -247,7 +247,7 @@ def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def verdict_change(request: HttpRequest, pk: int, span_pk: int) -> HttpResponse:
-    group = _get_group_for_user(request, pk)
+    group = get_group_for_user(request, pk)
     # Only one's own span in this group: anyone else's id is a 404, like a guess.
     span = get_object_or_404(
         Span.objects.select_related("article__story"), pk=span_pk, group=group, reviewer=request.user
@@ -256,9 +256,10 @@ def verdict_change(request: HttpRequest, pk: int, span_pk: int) -> HttpResponse:
         services.verdict_change(
             span=span, reviewer=request.user, label=request.POST.get("label", ""), note=request.POST.get("note", "")
         )
-    except ValidationError as error:
-        context = _group_context(request, group, verdict_error=_messages_text(error))
-        return render(request, "consensus/group.html", context, status=400)
+    except REFUSALS as exc:
+        status, message = refusal(exc)
+        context = _group_context(request, group, verdict_error=message)
+        return render(request, "consensus/group.html", context, status=status)
     messages.success(request, "Your verdict is changed; the earlier one stays in its history.")
     return redirect("group-detail", pk=group.pk)
 
@@ -266,9 +267,7 @@ def verdict_change(request: HttpRequest, pk: int, span_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def group_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    group = _get_group_for_user(request, pk)
-    if not selectors.can_adjudicate(request.user):
-        raise PermissionDenied("Only editors decide claims.")
+    group = get_group_for_user(request, pk)
     template = "consensus/group.html#decision" if request.htmx else "consensus/group.html"
     label, note = request.POST.get("final_label", ""), request.POST.get("final_note", "")
     version = request.POST.get("version", "")
@@ -279,11 +278,6 @@ def group_decide(request: HttpRequest, pk: int) -> HttpResponse:
         decided = services.group_decide(
             group=group, editor=request.user, final_label=label, final_note=note, version=int(version)
         )
-    except ValidationError as error:
-        context = _group_context(
-            request, group, decision_error=_messages_text(error), draft_label=label, draft_note=note
-        )
-        return render(request, template, context, status=400)
     except services.DecisionConflict as conflict:
         current = conflict.current
         if current.decided_by is not None and current.decided_by != request.user:
@@ -298,6 +292,12 @@ def group_decide(request: HttpRequest, pk: int) -> HttpResponse:
             )
         context = _group_context(request, current, decision_conflict=message, draft_label=label, draft_note=note)
         return render(request, template, context, status=409)
+    except NotAllowed as exc:
+        return refusal_response(exc)
+    except ValidationError as exc:
+        status, message = refusal(exc)
+        context = _group_context(request, group, decision_error=message, draft_label=label, draft_note=note)
+        return render(request, template, context, status=status)
     if request.htmx:
         return render(request, template, _group_context(request, decided, decision_saved=True))
     messages.success(request, f"Decided: {decided.get_final_label_display()}.")
@@ -312,7 +312,7 @@ QUEUE_PAGE = 50
 @login_required
 @require_GET
 def disputed_queue(request: HttpRequest) -> HttpResponse:
-    if not selectors.can_adjudicate(request.user):
+    if not is_editor(request.user):
         raise Http404("No such page.")
     page = Paginator(selectors.disputed_queue(), QUEUE_PAGE).get_page(request.GET.get("page"))
     for group in page.object_list:

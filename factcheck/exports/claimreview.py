@@ -19,9 +19,8 @@ from django.conf import settings
 from django.db.models import Prefetch
 
 from factcheck.articles.models import Article, Story, StoryState
-from factcheck.consensus.models import ClaimGroup, GroupStatus
-from factcheck.consensus.rules import Vote, reviewer_votes
-from factcheck.review.models import Label, Span
+from factcheck.review.models import ClaimGroup, GroupStatus, Label, Span
+from factcheck.review.rules import Vote, reviewer_votes
 
 LABEL_NAMES = dict(Label.choices)
 # What each verdict means, in a sentence a reader of the published review understands.

@@ -7,12 +7,12 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, Strea
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from factcheck.articles.access import is_editor
 from factcheck.articles.models import Story, StoryState
 from factcheck.exports import annotations, claimreview
 from factcheck.exports.columns import COLUMNS
 from factcheck.exports.csvstream import csv_chunks
 from factcheck.exports.selectors import ALL_STATES, FilterError, export_spans, parse_filters
+from factcheck.review.access import is_editor
 
 JSONLD = "application/ld+json; charset=utf-8"
 

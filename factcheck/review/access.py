@@ -1,20 +1,144 @@
-"""Who may change which span: only its own reviewer, and only while its story is open for review."""
+"""May this user see or change this object: the one module that answers, for views, services, the admin and templates.
 
-from django.http import HttpRequest
+Roles are permissions, granted to the Reviewers and Editors groups by data migrations
+(articles/0003_workflow_roles): a reviewer may submit a story's review, an editor may approve it.
+Asking costs no query once the user's permissions are cached (factcheck/permissions.py).
+Every lookup answers a guessed id and an object the user may not see with the same 404.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from factcheck.articles.access import can_read
-from factcheck.review.models import Span
+from factcheck.articles.models import Article, Story
+from factcheck.review.models import ClaimGroup, Discussion, ReviewSubmission, Span
+
+REVIEWER = "articles.submit_story"
+EDITOR = "articles.approve_story"
+READER = "articles.view_story"
 
 
-def _get_span_for_user(request: HttpRequest, pk: int) -> Span:
+def _has(user, perm: str) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active and user.has_perm(perm))
+
+
+def is_reviewer(user) -> bool:
+    """Marks spans, submits reviews, takes part in threads."""
+    return _has(user, REVIEWER)
+
+
+def is_editor(user) -> bool:
+    """Opens, approves and sends back stories, settles claims, uses the desk and the exports."""
+    return _has(user, EDITOR)
+
+
+def can_read(user) -> bool:
+    """A member of the newsroom (reviewer or editor): may open the working pages at all."""
+    return _has(user, READER)
+
+
+def reviewers() -> QuerySet:
+    """The active users who hold the reviewer's permission, through a group or directly."""
+    app_label, codename = REVIEWER.split(".")
+    perm = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+    return (
+        get_user_model()
+        .objects.filter(Q(groups__permissions__in=perm) | Q(user_permissions__in=perm), is_active=True)
+        .distinct()
+        .order_by("username")
+    )
+
+
+# ---- the blind phase ---------------------------------------------------------------------------
+
+
+def unblinded_q(*, story_id, user) -> Q:
+    """A condition, true when `user` may see every reviewer's spans on story `story_id`.
+
+    The blind phase: a reviewer sees only their own spans until they submitted their review of the
+    story, or an editor opened it for discussion. Editors always see everything. Built as EXISTS
+    subqueries so callers fold it into the query they run anyway; `story_id` is a number or an
+    expression such as OuterRef("article__story_id").
+    """
+    if is_editor(user):
+        return Q(pk__isnull=False)
+    return Q(Exists(ReviewSubmission.objects.filter(story_id=story_id, reviewer_id=user.pk))) | Q(
+        Exists(Discussion.objects.filter(story_id=story_id))
+    )
+
+
+def visible_span_filter(*, story_id, user) -> Q:
+    return Q(reviewer_id=user.pk) | unblinded_q(story_id=story_id, user=user)
+
+
+@dataclass(frozen=True)
+class StoryAccess:
+    editor: bool
+    submitted: bool
+    discussion_open: bool
+
+    @property
+    def sees_all(self) -> bool:
+        return self.editor or self.submitted or self.discussion_open
+
+
+def story_access(*, story: Story, user) -> StoryAccess:
+    """Where `user` stands on `story`'s blind phase, in one query."""
+    flags = (
+        Story.objects.filter(pk=story.pk)
+        .annotate(
+            submitted=Exists(ReviewSubmission.objects.filter(story=OuterRef("pk"), reviewer_id=user.pk)),
+            discussion_open=Exists(Discussion.objects.filter(story=OuterRef("pk"))),
+        )
+        .values("submitted", "discussion_open")
+        .get()
+    )
+    return StoryAccess(editor=is_editor(user), **flags)
+
+
+# ---- one lookup per object kind ----------------------------------------------------------------
+
+
+def get_story_for_user(request: HttpRequest, slug: str) -> Story:
+    if not can_read(request.user):
+        raise Http404("No such story.")
+    return get_object_or_404(Story, slug=slug)
+
+
+def get_article_for_user(request: HttpRequest, pk: int) -> Article:
+    if not can_read(request.user):
+        raise Http404("No such article.")
+    return get_object_or_404(Article.objects.select_related("story"), pk=pk)
+
+
+def get_span_for_user(request: HttpRequest, pk: int) -> Span:
     """The user's own span; anyone else's, or a guessed id, is a 404."""
     if not can_read(request.user):
-        get_object_or_404(Span.objects.none(), pk=pk)
+        raise Http404("No such span.")
     return get_object_or_404(
         Span.objects.select_related("article__story").prefetch_related("evidence"), pk=pk, reviewer=request.user
     )
 
 
-def can_write(user) -> bool:
-    return user.is_active and user.has_perm("review.add_span")
+def get_group_for_user(request: HttpRequest, pk: int) -> ClaimGroup:
+    """The claim group, if the user may read it and is past the blind phase of its story; else 404.
+
+    A reviewer still reviewing blind gets the same 404 as for a group that does not exist, so a
+    guessed id tells them nothing about the others' spans.
+    """
+    user = request.user
+    if not can_read(user):
+        raise Http404("No such claim.")
+    group = (
+        ClaimGroup.objects.filter(pk=pk)
+        .filter(unblinded_q(story_id=OuterRef("article__story_id"), user=user))
+        .select_related("article__story", "decided_by")
+        .first()
+    )
+    if group is None:
+        raise Http404("No such claim.")
+    return group

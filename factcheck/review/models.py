@@ -1,10 +1,11 @@
-"""A reviewer's highlighted span of an article, with its verdict and evidence."""
+"""Reviewers' work on articles: spans with their verdicts and evidence, the claim groups they form, and the
+blind phase (submitted reviews, stories opened for discussion)."""
 
 from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from factcheck.articles.models import Article
+from factcheck.articles.models import Article, Story
 
 CONTEXT_CHARS = 32
 
@@ -27,10 +28,8 @@ class Span(models.Model):
     suffix = models.CharField(max_length=CONTEXT_CHARS, blank=True)
     label = models.CharField(max_length=16, choices=Label.choices)
     note = models.TextField(blank=True)
-    # Set by the consensus grouping (factcheck/consensus/grouping.py), never by the reviewer.
-    group = models.ForeignKey(
-        "consensus.ClaimGroup", null=True, blank=True, on_delete=models.SET_NULL, related_name="spans"
-    )
+    # Set by the grouping (factcheck/review/grouping.py), never by the reviewer.
+    group = models.ForeignKey("ClaimGroup", null=True, blank=True, on_delete=models.SET_NULL, related_name="spans")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -80,3 +79,93 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.quote[:60]
+
+
+class ReviewSubmission(models.Model):
+    """A reviewer has finished their blind review of a story and may now see the others' verdicts."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="submissions")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="submissions")
+    submitted_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["story", "reviewer"], name="submission_once_per_reviewer")]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} submitted {self.story}"
+
+
+class GroupStatus(models.TextChoices):
+    SINGLE = "single", "Single"
+    CONSENSUS = "consensus", "Consensus"
+    DISPUTED = "disputed", "Disputed"
+
+
+class ClaimGroup(models.Model):
+    """Overlapping spans of different reviewers on one article: one claim.
+
+    Spans point at their group (Span.group). A group is never deleted while it holds a
+    comment or a decision, so regrouping cannot lose a thread.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="claim_groups")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    status = models.CharField(max_length=12, choices=GroupStatus.choices, default=GroupStatus.SINGLE)
+    label = models.CharField(max_length=16, choices=Label.choices, blank=True, help_text="Consensus label, if any.")
+    reviewer_count = models.PositiveSmallIntegerField(default=0)
+    # The votes behind the status ("reviewer_id:label" sorted, joined): when any vote changes, regrouping
+    # moves `version` on, so an editor deciding on what they saw before gets a conflict.
+    votes = models.TextField(blank=True, editable=False)
+    # An editor's adjudication; `version` guards it against two editors deciding at once.
+    final_label = models.CharField(max_length=16, choices=Label.choices, blank=True)
+    final_note = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["article", "start", "end", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(start__gte=0, end__gt=models.F("start")), name="group_start_before_end"
+            ),
+            models.CheckConstraint(condition=models.Q(status__in=GroupStatus.values), name="group_status_valid"),
+            models.CheckConstraint(
+                condition=models.Q(final_label="") | models.Q(final_label__in=Label.values),
+                name="group_final_label_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["article", "start"], name="group_article_start"),
+            models.Index(fields=["status", "created_at"], name="group_status_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article} [{self.start}:{self.end}] {self.status}"
+
+    @property
+    def effective_label(self) -> str:
+        """The label that stands: the editor's decision, else the consensus."""
+        return self.final_label or self.label
+
+
+class Discussion(models.Model):
+    """An editor opened a story for discussion: every reviewer of it now sees everyone's spans."""
+
+    story = models.OneToOneField(Story, on_delete=models.CASCADE, related_name="discussion")
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"{self.story} open for discussion"

@@ -1,15 +1,17 @@
-"""Writes to spans and their evidence: every view and admin action goes through these."""
+"""Writes to spans, their evidence and the blind phase: every view, admin action and command goes through these."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
-from factcheck.articles.models import Article
-from factcheck.consensus.grouping import regroup_article
-from factcheck.review.models import Evidence, Label, Span
+from factcheck.articles.models import Article, Story
+from factcheck.refusals import NotAllowed
+from factcheck.review.access import is_editor, is_reviewer
+from factcheck.review.grouping import regroup_article
+from factcheck.review.models import Discussion, Evidence, Label, ReviewSubmission, Span
 from factcheck.review.offsets import OffsetError, check_span, context
 
 
@@ -19,6 +21,36 @@ class EvidenceRef:
     start: int
     end: int
     quote: str
+
+
+CLOSED = "This story is no longer open for review ({state}): verdicts cannot be added, changed or removed."
+NO_ROLE = "Only reviewers can record verdicts."
+NOT_YOURS = "Only the reviewer who marked a span can change or remove it."
+
+
+def _check_open(story: Story) -> None:
+    if not story.is_open_for_review:
+        raise NotAllowed(CLOSED.format(state=story.get_state_display().lower()))
+
+
+def _check_marker(user) -> None:
+    if not is_reviewer(user):
+        raise NotAllowed(NO_ROLE)
+
+
+def check_span_change(*, span: Span, user, editor_may: bool = False) -> None:
+    """Raise NotAllowed unless `user` may change `span` now (the rule span_update and span_delete apply)."""
+    _check_owner(span, user, editor_may=editor_may)
+    _check_open(span.article.story)
+
+
+def _check_owner(span: Span, user, *, editor_may: bool = False) -> None:
+    """The span's own reviewer may change it; an editor may correct a verdict at the desk (`editor_may`)."""
+    if span.reviewer_id == getattr(user, "pk", None) and is_reviewer(user):
+        return
+    if editor_may and is_editor(user):
+        return
+    raise NotAllowed(NOT_YOURS)
 
 
 def _check_label(label: str) -> None:
@@ -61,41 +93,39 @@ def span_create(
     note: str = "",
     evidence: Iterable[EvidenceRef] = (),
 ) -> tuple[Span, bool]:
-    """Store a verdict on [start, end); the same span twice returns the existing row, created False."""
+    """Store `reviewer`'s verdict on [start, end); the same span twice returns the existing row, created False.
+
+    Refused (NotAllowed) unless `reviewer` is a reviewer and the story is open for review.
+    """
+    _check_marker(reviewer)
+    _check_open(article.story)
     _check_offsets(article.body, start, end, quote)
     _check_label(label)
-    existing = Span.objects.filter(article=article, reviewer=reviewer, start=start, end=end).first()
-    if existing is not None:
-        return existing, False
     prefix, suffix = context(article.body, start, end)
-    span = Span(
-        article=article,
-        reviewer=reviewer,
-        start=start,
-        end=end,
-        quote=quote,
-        prefix=prefix,
-        suffix=suffix,
-        label=label,
-        note=note.strip(),
-    )
-    try:
-        with transaction.atomic():
-            span.save()
-            bulk_create_with_history(_evidence_rows(span, evidence), Evidence)
-    except IntegrityError:
-        # A double submit raced us past the lookup above: the other request's row stands.
-        existing = Span.objects.filter(article=article, reviewer=reviewer, start=start, end=end).first()
-        if existing is None:
-            raise
-        return existing, False
+    # get_or_create: a double submit racing this one finds the other request's row, not an IntegrityError.
+    with transaction.atomic():
+        span, created = Span.objects.get_or_create(
+            article=article,
+            reviewer=reviewer,
+            start=start,
+            end=end,
+            defaults={"quote": quote, "prefix": prefix, "suffix": suffix, "label": label, "note": note.strip()},
+        )
+        if not created:
+            return span, False
+        bulk_create_with_history(_evidence_rows(span, evidence), Evidence)
     regroup_article(article=article)
     return span, True
 
 
 @transaction.atomic
-def span_update(*, span: Span, label: str, note: str, evidence: Iterable[EvidenceRef] | None = None) -> Span:
-    """Change a verdict; evidence, when given, replaces the span's evidence."""
+def span_update(*, span: Span, user, label: str, note: str, evidence: Iterable[EvidenceRef] | None = None) -> Span:
+    """`user` changes a verdict; evidence, when given, replaces the span's evidence.
+
+    Refused unless the story is open for review and `user` is the span's reviewer (or an editor
+    correcting it at the desk; the history names who changed it).
+    """
+    check_span_change(span=span, user=user, editor_may=True)
     _check_label(label)
     span.label = label
     span.note = note.strip()
@@ -109,7 +139,27 @@ def span_update(*, span: Span, label: str, note: str, evidence: Iterable[Evidenc
 
 
 @transaction.atomic
-def span_delete(*, span: Span) -> None:
+def span_delete(*, span: Span, user) -> None:
+    """`user` removes their own span, while the story is open for review."""
+    check_span_change(span=span, user=user)
     span.evidence.all().delete()
     span.delete()
     regroup_article(article=span.article)
+
+
+# ---- the blind phase ---------------------------------------------------------------------------
+
+
+def review_submit(*, story: Story, reviewer) -> tuple[ReviewSubmission, bool]:
+    """A reviewer ends their blind review of `story`; submitting twice keeps the first time."""
+    if not is_reviewer(reviewer):
+        raise NotAllowed("Only reviewers submit reviews.")
+    # get_or_create: of two clicks racing, the first submission stands and the second finds it.
+    return ReviewSubmission.objects.get_or_create(story=story, reviewer=reviewer)
+
+
+def discussion_open(*, story: Story, editor) -> tuple[Discussion, bool]:
+    """An editor lifts the blind phase for every reviewer of `story`."""
+    if not is_editor(editor):
+        raise NotAllowed("Only editors open a story for discussion.")
+    return Discussion.objects.get_or_create(story=story, defaults={"opened_by": editor})

@@ -6,6 +6,7 @@ from factcheck.review import views
 
 urlpatterns = [
     path("articles/<int:pk>/", views.article_detail, name="article-detail"),
+    path("articles/<int:pk>/raw/", views.article_raw, name="article-raw"),
     path("articles/<int:pk>/compare/", views.article_compare, name="article-compare"),
     path("articles/<int:pk>/spans/", views.span_create, name="span-create"),
     path("spans/<int:pk>/edit/", views.span_update, name="span-update"),

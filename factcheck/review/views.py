@@ -9,18 +9,17 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
-from factcheck.articles.access import _get_article_for_user
 from factcheck.articles.models import Article
+from factcheck.refusals import Refused, refusal
 from factcheck.review import services
-from factcheck.review.access import _get_span_for_user, can_write
+from factcheck.review.access import get_article_for_user, get_span_for_user, is_reviewer
 from factcheck.review.forms import SpanCreateForm, SpanUpdateForm
 from factcheck.review.models import Label, Span
 from factcheck.review.segments import CUES
 from factcheck.review.services import EvidenceRef
 from factcheck.review.workspace import body_class, evidence_pane, workspace
 
-CLOSED = "This story is no longer open for review ({state}): verdicts cannot be added, changed or removed."
-NO_ROLE = "Only reviewers can record verdicts."
+REFUSALS = (Refused, ValidationError)
 LEGEND = [(value, name, CUES[value]) for value, name in Label.choices]
 
 
@@ -35,7 +34,7 @@ def _context(request: HttpRequest, article: Article, *, keep: int | None = None,
         "ws": ws,
         "listed": listed,
         "unlisted": ws.total - len(listed),
-        "writable": story.is_open_for_review and can_write(request.user),
+        "writable": story.is_open_for_review and is_reviewer(request.user),
         "closed": not story.is_open_for_review,
         "legend": LEGEND,
         **extra,
@@ -60,7 +59,7 @@ def _other_article(request: HttpRequest, article: Article, other_pk) -> Article:
 @login_required
 @require_GET
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    article = _get_article_for_user(request, pk)
+    article = get_article_for_user(request, pk)
     context = _context(request, article)
     if request.htmx:
         # The span editor's Cancel: the workspace again, keeping the compare view's links.
@@ -71,9 +70,17 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
+def article_raw(request: HttpRequest, pk: int) -> HttpResponse:
+    """The text as imported, before cleaning: what the body was derived from."""
+    article = get_article_for_user(request, pk)
+    return HttpResponse(article.raw_text, content_type="text/plain; charset=utf-8")
+
+
+@login_required
+@require_GET
 def article_compare(request: HttpRequest, pk: int) -> HttpResponse:
     """Two articles side by side: highlight on the left, pick evidence on the right."""
-    article = _get_article_for_user(request, pk)
+    article = get_article_for_user(request, pk)
     other_pk = request.GET.get("with")
     if not other_pk:
         first = article.story.articles.exclude(pk=article.pk).order_by("published", "pk").values_list("pk", flat=True)
@@ -89,15 +96,7 @@ def article_compare(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "review/compare.html", context)
 
 
-def _refusal(request: HttpRequest, article: Article) -> str | None:
-    if not can_write(request.user):
-        return NO_ROLE
-    if not article.story.is_open_for_review:
-        return CLOSED.format(state=article.story.get_state_display().lower())
-    return None
-
-
-def _error(request: HttpRequest, article: Article, message: str, status: int, target: str) -> HttpResponse:
+def _error(request: HttpRequest, article: Article, status: int, message: str, target: str) -> HttpResponse:
     """The message in the verdict bar (htmx) or on the whole page, and nothing stored."""
     if request.htmx:
         response = render(
@@ -106,10 +105,6 @@ def _error(request: HttpRequest, article: Article, message: str, status: int, ta
         return reswap(retarget(response, f"#{target}"), "outerHTML")
     context = _context(request, article, error=message)
     return render(request, "review/article.html", context, status=status)
-
-
-def _messages(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 def _saved(request: HttpRequest, article: Article, span: Span | None, event: str) -> HttpResponse:
@@ -146,13 +141,10 @@ def _saved(request: HttpRequest, article: Article, span: Span | None, event: str
 @login_required
 @require_POST
 def span_create(request: HttpRequest, pk: int) -> HttpResponse:
-    article = _get_article_for_user(request, pk)
-    refusal = _refusal(request, article)
-    if refusal:
-        return _error(request, article, refusal, 403, "verdict-error")
+    article = get_article_for_user(request, pk)
     form = SpanCreateForm(request.POST)
     if not form.is_valid():
-        return _error(request, article, _form_message(form), 400, "verdict-error")
+        return _error(request, article, 400, _form_message(form), "verdict-error")
     data = form.cleaned_data
     try:
         span, created = services.span_create(
@@ -165,8 +157,8 @@ def span_create(request: HttpRequest, pk: int) -> HttpResponse:
             note=data["note"],
             evidence=data["evidence"],
         )
-    except ValidationError as exc:
-        return _error(request, article, _messages(exc), 400, "verdict-error")
+    except REFUSALS as exc:
+        return _error(request, article, *refusal(exc), "verdict-error")
     return _saved(request, article, span, "span-created" if created else "span-exists")
 
 
@@ -177,25 +169,24 @@ def _form_message(form) -> str:
 @login_required
 def span_update(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the span's editor (in the list, or the whole page without htmx); POST: save it."""
-    span = _get_span_for_user(request, pk)
+    span = get_span_for_user(request, pk)
     article = span.article
     target = f"span-{span.pk}-error"
-    refusal = _refusal(request, article)
     if request.method not in ("GET", "POST"):
         return HttpResponse(status=405)
+    try:
+        services.check_span_change(span=span, user=request.user)
+    except Refused as exc:
+        return _error(request, article, *refusal(exc), target)
     if request.method == "GET":
-        if refusal:
-            return _error(request, article, refusal, 403, target)
         compare_with = request.GET.get("compare_with") or None
         context = _context(request, article, editing=span, compare_with=compare_with, keep=span.pk)
         if request.htmx:
             return render(request, "review/article.html#span-editor", {**context, "span": span})
         return render(request, "review/article.html", context)
-    if refusal:
-        return _error(request, article, refusal, 403, target)
     form = SpanUpdateForm(request.POST, span=span)
     if not form.is_valid():
-        return _error(request, article, _form_message(form), 400, target)
+        return _error(request, article, 400, _form_message(form), target)
     data = form.cleaned_data
     kept = [
         EvidenceRef(article_id=item.article_id, start=item.start, end=item.end, quote=item.quote)
@@ -204,20 +195,24 @@ def span_update(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     try:
         services.span_update(
-            span=span, label=data["label"], note=data["note"], evidence=list(dict.fromkeys(kept + data["evidence"]))
+            span=span,
+            user=request.user,
+            label=data["label"],
+            note=data["note"],
+            evidence=list(dict.fromkeys(kept + data["evidence"])),
         )
-    except ValidationError as exc:
-        return _error(request, article, _messages(exc), 400, target)
+    except REFUSALS as exc:
+        return _error(request, article, *refusal(exc), target)
     return _saved(request, article, span, "span-updated")
 
 
 @login_required
 @require_POST
 def span_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    span = _get_span_for_user(request, pk)
+    span = get_span_for_user(request, pk)
     article = span.article
-    refusal = _refusal(request, article)
-    if refusal:
-        return _error(request, article, refusal, 403, f"span-{span.pk}-error")
-    services.span_delete(span=span)
+    try:
+        services.span_delete(span=span, user=request.user)
+    except Refused as exc:
+        return _error(request, article, *refusal(exc), f"span-{span.pk}-error")
     return _saved(request, article, None, "span-deleted")

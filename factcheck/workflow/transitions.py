@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from factcheck.articles.models import StoryState
+from factcheck.refusals import Conflict, Refused
 
 SUBMIT = "articles.submit_story"
 APPROVE = "articles.approve_story"
@@ -56,16 +57,11 @@ TRANSITIONS: tuple[Transition, ...] = (
 _BY_MOVE = {(t.source, t.target): t for t in TRANSITIONS}
 
 
-class TransitionRefused(Exception):
+class TransitionRefused(Refused):
     """A move the workflow does not allow now; the message says why, for a person. Nothing was changed."""
 
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
-
-class StaleStory(TransitionRefused):
+class StaleStory(TransitionRefused, Conflict):
     """Someone changed the story after the page was opened."""
 
     MESSAGE = "Someone changed this story since you opened it; reload the page and try again. Nothing was changed."

@@ -1,20 +1,45 @@
-"""The reviewers' side of the workflow: the review moves on the story page (submit, resume)."""
+"""The story pages: the list of stories, a story with its articles, and the reviewers' moves on it (submit, resume)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from factcheck.articles.access import _get_story_for_user
-from factcheck.workflow.services import StaleStory, TransitionRefused, story_transition
+from factcheck.articles.models import Story
+from factcheck.refusals import refusal
+from factcheck.review.access import can_read, get_story_for_user
+from factcheck.workflow.services import TransitionRefused, story_transition
+
+
+@login_required
+@require_GET
+def story_list(request: HttpRequest) -> HttpResponse:
+    stories = (
+        Story.objects.annotate(article_count=Count("articles")).order_by("title")
+        if can_read(request.user)
+        else Story.objects.none()
+    )
+    return render(request, "workflow/story_list.html", {"stories": stories})
+
+
+def _story_context(story: Story, **extra) -> dict:
+    return {"story": story, "articles": story.articles.order_by("published", "pk"), **extra}
+
+
+@login_required
+@require_GET
+def story_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    story = get_story_for_user(request, slug)
+    return render(request, "workflow/story_detail.html", _story_context(story))
 
 
 @login_required
 @require_POST
-def story_transition_view(request: HttpRequest, slug: str) -> HttpResponse:
+def story_move(request: HttpRequest, slug: str) -> HttpResponse:
     """A plain form post, answered with a redirect: a new state changes the whole page, not one fragment."""
-    story = _get_story_for_user(request, slug)
+    story = get_story_for_user(request, slug)
     reason = request.POST.get("reason", "")
     try:
         moved = story_transition(
@@ -26,14 +51,8 @@ def story_transition_view(request: HttpRequest, slug: str) -> HttpResponse:
         )
     except TransitionRefused as exc:
         story.refresh_from_db()
-        context = {
-            "story": story,
-            "articles": story.articles.order_by("published", "pk"),
-            "workflow_error": exc.message,
-            "workflow_error_field": exc.field,
-            "workflow_reason": reason,
-        }
-        status = 409 if isinstance(exc, StaleStory) else 400
-        return render(request, "articles/story_detail.html", context, status=status)
+        status, message = refusal(exc)
+        context = _story_context(story, workflow_error=message, workflow_error_field=exc.field, workflow_reason=reason)
+        return render(request, "workflow/story_detail.html", context, status=status)
     messages.success(request, f"The story is now {moved.get_state_display().lower()}.")
     return redirect(moved)

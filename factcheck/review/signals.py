@@ -5,7 +5,7 @@ from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
 from factcheck.articles.models import Story
-from factcheck.consensus.grouping import regroup_story
+from factcheck.review.grouping import regroup_story
 
 RULE_FIELDS = ("quorum", "majority")
 

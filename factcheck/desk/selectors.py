@@ -7,8 +7,7 @@ from django.db.models.functions import Coalesce
 
 from factcheck.articles.models import Article, Story, StoryState
 from factcheck.consensus.agreement import Agreement, StoryAgreement, agreement_from_rows, alpha_nominal
-from factcheck.consensus.models import ClaimGroup, GroupStatus
-from factcheck.review.models import Span
+from factcheck.review.models import ClaimGroup, GroupStatus, Span
 
 # The editors' queue: what waits for them first, then work in progress, then what is done.
 QUEUE = [StoryState.READY, StoryState.IN_REVIEW, StoryState.CHANGES_REQUESTED, StoryState.DRAFT, StoryState.APPROVED]

@@ -13,14 +13,15 @@ from django.utils.timezone import localtime
 from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV
 
-from factcheck.admin_site import AuditedAdmin, StaleEditGuard, count_column, state_badge
 from factcheck.articles.models import Article, Story, StoryState
 from factcheck.consensus.agreement import Agreement
-from factcheck.consensus.models import ClaimGroup
+from factcheck.desk import selectors
+from factcheck.desk.admin_site import AuditedAdmin, StaleEditGuard, count_column, state_badge
+from factcheck.desk.filters import label_filter, reviewer_filter, story_state_filter
 from factcheck.exports.resources import ArticleImportResource
-from factcheck.review.models import Span
-from factcheck.workflow import selectors, transitions
-from factcheck.workflow.filters import label_filter, reviewer_filter, story_state_filter
+from factcheck.refusals import refusal
+from factcheck.review.models import ClaimGroup, Span
+from factcheck.workflow import transitions
 from factcheck.workflow.services import StaleStory, TransitionRefused, stories_transition, story_transition
 
 SEEN_VERSION = "seen_version_%s"
@@ -269,8 +270,7 @@ class StoryAdmin(StaleEditGuard, AuditedAdmin):
                     else story.version,
                 ),
             }
-            status = 409 if isinstance(exc, StaleStory) else 400
-            return TemplateResponse(request, "admin/workflow/transition_refused.html", context, status=status)
+            return TemplateResponse(request, "admin/workflow/transition_refused.html", context, status=refusal(exc)[0])
         self.log_change(request, moved, moved.history.latest().history_change_reason)
         self.message_user(request, f"“{moved.title}” is now {moved.get_state_display().lower()}.", messages.SUCCESS)
         return HttpResponseRedirect(change_url)

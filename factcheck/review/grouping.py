@@ -32,9 +32,8 @@ from django.db.models import Count, F
 from django.utils import timezone
 
 from factcheck.articles.models import Article
-from factcheck.consensus.models import ClaimGroup, GroupStatus
-from factcheck.consensus.rules import Vote, decide, reviewer_votes
-from factcheck.review.models import Span
+from factcheck.review.models import ClaimGroup, GroupStatus, Span
+from factcheck.review.rules import Vote, decide, reviewer_votes
 
 DEFAULT_MIN_OVERLAP = 0.5
 DEFAULT_MEASURE = "shorter"

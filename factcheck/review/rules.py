@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from factcheck.consensus.models import GroupStatus
+from factcheck.review.models import GroupStatus
 
 DEFAULT_QUORUM = 2
 DEFAULT_MAJORITY = 0.5

@@ -4,11 +4,11 @@ from django.contrib import admin
 from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
-from factcheck.admin_site import AuditedAdmin, StaleEditGuard, state_badge
+from factcheck.desk.admin_site import AuditedAdmin, StaleEditGuard, state_badge
+from factcheck.desk.filters import reviewer_filter, story_state_filter
 from factcheck.exports.resources import VerdictResource
 from factcheck.review.models import Evidence, Span
 from factcheck.review.services import span_update
-from factcheck.workflow.filters import reviewer_filter, story_state_filter
 
 
 class EvidenceInline(admin.TabularInline):
@@ -93,7 +93,7 @@ class SpanAdmin(ExportMixin, StaleEditGuard, AuditedAdmin):
     def save_model(self, request, obj: Span, form, change: bool) -> None:
         # The same rules as the reviewers' pages; evidence is left as it is (None).
         obj._history_user = request.user
-        span_update(span=obj, label=obj.label, note=obj.note)
+        span_update(span=obj, user=request.user, label=obj.label, note=obj.note)
 
     @admin.display(description="Quote")
     def short_quote(self, span: Span) -> str:

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from factcheck.articles.access import is_editor
+from factcheck.review.access import is_editor
 
 STALE_EDIT = (
     "Someone changed this %(name)s since you opened it; reload the page and make your change again. Nothing was saved."
@@ -28,7 +28,7 @@ class FactcheckAdminSite(admin.AdminSite):
         return request.user.is_active and request.user.is_staff and is_editor(request.user)
 
     def index(self, request, extra_context=None):
-        from factcheck.workflow.selectors import story_queue
+        from factcheck.desk.selectors import story_queue
 
         return super().index(request, {"story_queue": story_queue(), **(extra_context or {})})
 

@@ -5,8 +5,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from factcheck.articles.models import Story
-from factcheck.consensus.services import comment_create, review_submit
-from factcheck.review.services import EvidenceRef, span_create
+from factcheck.consensus.services import comment_create
+from factcheck.review.services import EvidenceRef, review_submit, span_create
 
 # (article file prefix, alice's text, alice's verdict, bob's text, bob's verdict); None: that reviewer skipped it.
 MARKS = [

@@ -3,8 +3,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from factcheck.articles.models import Story
-from factcheck.consensus.grouping import min_overlap, overlap_measure, regroup_story
-from factcheck.consensus.models import ClaimGroup
+from factcheck.review.grouping import min_overlap, overlap_measure, regroup_story
+from factcheck.review.models import ClaimGroup
 
 
 class Command(BaseCommand):

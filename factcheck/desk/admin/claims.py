@@ -5,9 +5,10 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.html import format_html
 
-from factcheck.admin_site import AuditedAdmin
-from factcheck.consensus.models import ClaimGroup, Comment, ReviewSubmission
-from factcheck.workflow import selectors
+from factcheck.consensus.models import Comment
+from factcheck.desk import selectors
+from factcheck.desk.admin_site import AuditedAdmin
+from factcheck.review.models import ClaimGroup, ReviewSubmission
 
 
 class ReadOnlyAdmin(AuditedAdmin):

@@ -1,0 +1,141 @@
+"""The one way tests make users, stories, articles and spans, and the few helpers several test modules share."""
+
+import csv
+import io
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from factcheck.articles.models import Article, Story, StoryState
+from factcheck.consensus.services import comment_create
+from factcheck.review.models import Discussion, Span
+from factcheck.review.services import span_create
+
+PASSWORD = "correct-horse-battery"
+SEED_SLUG = "us-advisers-remain-in-iraq"
+
+# The roles as the migrations left them: {group name: [(app_label, codename), ...]}, read once per run.
+_roles: dict[str, list[tuple[str, str]]] = {}
+
+
+def remember_roles() -> None:
+    """Note the Reviewers and Editors groups' permissions as the migrations granted them."""
+    _roles.clear()
+    for group in Group.objects.prefetch_related("permissions__content_type"):
+        _roles[group.name] = [(p.content_type.app_label, p.codename) for p in group.permissions.all()]
+
+
+def restore_roles() -> None:
+    """Make the role groups again after a live-server or transactional test's flush emptied them.
+
+    A flush leaves the permissions (post_migrate makes them again) but not the groups the data
+    migrations made; a later test would find no roles.
+    """
+    for name, perms in _roles.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        for app_label, codename in perms:
+            group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+
+
+def make_user(username: str, group: str | None = None, **flags):
+    user = get_user_model().objects.create_user(username=username, password=PASSWORD, **flags)
+    if group:
+        if not Group.objects.filter(name=group).exists():
+            restore_roles()
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+def seed_story() -> Story:
+    call_command("loaddata", "seed", verbosity=0)
+    return Story.objects.get(slug=SEED_SLUG)
+
+
+def make_story(title: str = "A story of our own", *, state: str = StoryState.IN_REVIEW, bodies=()) -> Story:
+    """A story with one article per body, in `state`."""
+    story = Story.objects.create(title=title, slug=title.lower().replace(" ", "-")[:50], state=state)
+    for number, body in enumerate(bodies, 1):
+        Article.objects.create(story=story, title=f"Report {number}", raw_text=body, body=body)
+    return story
+
+
+def put(story: Story, state: str) -> Story:
+    """Set a story's state directly, around the workflow (to arrange a test, never to test a move)."""
+    Story.objects.filter(pk=story.pk).update(state=state)
+    story.refresh_from_db()
+    return story
+
+
+def approve(story: Story, editor) -> Story:
+    Story.objects.filter(pk=story.pk).update(state=StoryState.APPROVED, approved_by=editor, approved_at=timezone.now())
+    story.refresh_from_db()
+    return story
+
+
+def find(article: Article, text: str, occurrence: int = 0) -> tuple[int, int]:
+    """The code-point range of the `occurrence`-th `text` in the article body."""
+    start = -1
+    for _ in range(occurrence + 1):
+        start = article.body.index(text, start + 1)
+    return start, start + len(text)
+
+
+def mark(
+    article: Article, reviewer, text: str, label: str = "conflicting", *, occurrence=0, note="", evidence=()
+) -> Span:
+    """`reviewer` marks `text` (its `occurrence`-th appearance) with `label`, through the review service."""
+    start, end = find(article, text, occurrence)
+    return mark_range(article, reviewer, start, end, label, note=note, evidence=evidence)
+
+
+def mark_range(article: Article, reviewer, start: int, end: int, label: str = "consistent", *, note="", evidence=()):
+    span, _ = span_create(
+        article=article,
+        reviewer=reviewer,
+        start=start,
+        end=end,
+        quote=article.body[start:end],
+        label=label,
+        note=note,
+        evidence=evidence,
+    )
+    return span
+
+
+def mark_many(article: Article, reviewers, count: int, label="consistent", step: int = 5, labels=None, first=0):
+    """`count` claims of 4 characters, `step` apart; each reviewer marks each (labels: one per reviewer)."""
+    spans = []
+    for start in range(first, first + count * step, step):
+        for index, reviewer in enumerate(reviewers):
+            spans.append(mark_range(article, reviewer, start, start + 4, labels[index] if labels else label))
+    return spans
+
+
+def download_csv(client, **params) -> bytes:
+    """The verdict CSV as an editor downloads it (streamed, all of it)."""
+    response = client.get(reverse("export-verdicts-csv"), params)
+    assert response.status_code == 200, response.content
+    assert response.streaming
+    return b"".join(response.streaming_content)
+
+
+def discuss(group, author, text: str):
+    """`author` posts to a claim's thread, once the story is open for discussion (arranged here directly)."""
+    story = group.article.story
+    Discussion.objects.get_or_create(story=story, defaults={"opened_by": author})
+    return comment_create(group=group, author=author, text=text)
+
+
+def read_csv(content: bytes) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(content.decode("utf-8"), newline="")))
+
+
+def login(page, live_server, username: str, password: str = PASSWORD) -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
