@@ -72,6 +72,12 @@ def story(db):
 
 
 @pytest.fixture
+def draft_story(db):
+    """The seed story as the fixture has it: a draft nobody may mark yet."""
+    return factories.seed_story(state="draft")
+
+
+@pytest.fixture
 def output_path(request, pytestconfig):
     """A folder per test under the run's output folder (pytest-playwright's --output) for screenshots."""
     from pathlib import Path

@@ -49,9 +49,10 @@ def make_user(username: str, group: str | None = None, **flags):
     return user
 
 
-def seed_story() -> Story:
+def seed_story(state: str = StoryState.IN_REVIEW) -> Story:
+    """The seed story from fixtures/seed.json (a draft there), opened for review unless `state` says otherwise."""
     call_command("loaddata", "seed", verbosity=0)
-    return Story.objects.get(slug=SEED_SLUG)
+    return put(Story.objects.get(slug=SEED_SLUG), state)
 
 
 def make_story(title: str = "A story of our own", *, state: str = StoryState.IN_REVIEW, bodies=()) -> Story:

@@ -50,7 +50,8 @@ def get(client, url: str):
     return response
 
 
-def test_the_story_changelist_shows_state_counts_and_last_change(client, erin, alice, bob, story):
+def test_the_story_changelist_shows_state_counts_and_last_change(client, erin, alice, bob, draft_story):
+    story = draft_story
     story_transition(story=story, user=erin, target=StoryState.IN_REVIEW, seen_version=story.version)
     article = story.articles.order_by("pk").first()
     mark_many(article, [alice, bob], 1, labels=["consistent", "conflicting"])
@@ -130,7 +131,7 @@ def test_the_group_changelist_costs_the_same_queries_for_few_or_many(
     assert {g.span_count for g in response.context["cl"].result_list} == {2}
 
 
-def test_the_story_changelist_puts_what_waits_for_an_editor_first(client, erin, story):
+def test_the_story_changelist_puts_what_waits_for_an_editor_first(client, erin, draft_story):
     states = [S.APPROVED, S.DRAFT, S.READY, S.CHANGES_REQUESTED, S.IN_REVIEW]
     for i, state in enumerate(states):
         Story.objects.create(title=f"Story {i}", slug=f"story-{i}", state=state)
@@ -150,7 +151,8 @@ def test_the_story_changelist_puts_what_waits_for_an_editor_first(client, erin, 
         ({"q": "Gulan"}, ["us-advisers-remain-in-iraq"]),
     ],
 )
-def test_the_story_changelist_filters_and_searches(client, erin, alice, story, params, expected):
+def test_the_story_changelist_filters_and_searches(client, erin, alice, draft_story, params, expected):
+    story = draft_story
     story_transition(story=story, user=erin, target=StoryState.IN_REVIEW, seen_version=story.version)
     mark_many(story.articles.first(), [alice], 3, label="conflicting")
     more_stories(3)
@@ -180,7 +182,7 @@ def test_the_span_changelist_filters_by_story_state_label_and_reviewer(client, e
     url = reverse("admin:review_span_changelist")
     assert len(get(client, f"{url}?label=conflicting").context["cl"].result_list) == 2
     assert len(get(client, f"{url}?reviewer={bob.pk}").context["cl"].result_list) == 2
-    assert len(get(client, f"{url}?story_state=draft").context["cl"].result_list) == 4
+    assert len(get(client, f"{url}?story_state=in_review").context["cl"].result_list) == 4
     assert len(get(client, f"{url}?story_state=approved").context["cl"].result_list) == 0
 
 
@@ -191,5 +193,6 @@ def test_the_article_changelist_filters_by_label_and_story_state(client, erin, a
     client.force_login(erin)
     url = reverse("admin:articles_article_changelist")
     assert [a.pk for a in get(client, f"{url}?label=unsupported").context["cl"].result_list] == [first.pk]
-    assert len(get(client, f"{url}?story_state=draft").context["cl"].result_list) == 7
+    assert len(get(client, f"{url}?story_state=in_review").context["cl"].result_list) == 5
+    assert len(get(client, f"{url}?story_state=draft").context["cl"].result_list) == 2
     assert len(get(client, f"{url}?story__id__exact={story.pk}").context["cl"].result_list) == 5

@@ -106,7 +106,8 @@ def test_an_edit_of_the_story_counts_as_a_change_for_a_pending_approval(client, 
     assert Story.objects.get(pk=story.pk).state == S.READY
 
 
-def test_a_story_edit_over_a_newer_change_is_refused(client, erin, story):
+def test_a_story_edit_over_a_newer_change_is_refused(client, erin, draft_story):
+    story = draft_story
     client.force_login(erin)
     seen = story.version
     story_transition(story=story, user=erin, target=S.IN_REVIEW, seen_version=seen)
@@ -210,7 +211,8 @@ def test_the_admin_offers_no_deleting(client, erin, alice, story):
     assert "delete_selected" not in changelist
 
 
-def test_every_move_is_in_the_story_history_with_who_when_and_why(client, erin, alice, story):
+def test_every_move_is_in_the_story_history_with_who_when_and_why(client, erin, alice, draft_story):
+    story = draft_story
     story = story_transition(story=story, user=erin, target=S.IN_REVIEW, seen_version=story.version)
     story = story_transition(story=story, user=alice, target=S.READY, seen_version=story.version)
     story_transition(story=story, user=erin, target=S.CHANGES_REQUESTED, seen_version=story.version, reason="Fix 2.")
@@ -225,7 +227,8 @@ def test_every_move_is_in_the_story_history_with_who_when_and_why(client, erin, 
     assert rows[-3:] == [("erin", S.IN_REVIEW), ("alice", S.READY), ("erin", S.CHANGES_REQUESTED)]
 
 
-def test_history_cannot_be_reverted_from_the_admin(client, erin, story):
+def test_history_cannot_be_reverted_from_the_admin(client, erin, draft_story):
+    story = draft_story
     story_transition(story=story, user=erin, target=S.IN_REVIEW, seen_version=story.version)
     first = story.history.order_by("history_id").first()
     client.force_login(erin)

@@ -133,7 +133,7 @@ def test_the_final_label_shows_on_the_page_once_decided(client, marked, alice, e
 def test_the_queue_lists_undecided_disputes_across_stories_oldest_first(client, marked, erin, alice, bob):
     from factcheck.articles.models import Article, Story
 
-    other = Story.objects.create(title="Second story", slug="second")
+    other = Story.objects.create(title="Second story", slug="second", state="in_review")
     text = "The base will close in 2026, officials said."
     article = Article.objects.create(story=other, title="Base closing", raw_text=text, body=text)
     mark(article, alice, "close in 2026", "consistent")

@@ -19,9 +19,10 @@ URL = reverse("export-verdicts-csv")
 
 def test_it_has_one_row_per_approved_verdict_with_every_column(client, erin, verdicts, story, alice):
     # A verdict on a story still in review stays out of the default export.
-    draft = Story.objects.create(title="Draft story", slug="draft-story")
+    draft = Story.objects.create(title="Draft story", slug="draft-story", state=StoryState.IN_REVIEW)
     other = Article.objects.create(story=draft, title="Other", raw_text="Some text here.", body="Some text here.")
     mark(other, alice, "text")
+    put(draft, StoryState.DRAFT)
     client.force_login(erin)
     rows = read_csv(download_csv(client))
     assert len(rows) == Span.objects.filter(article__story__state=StoryState.APPROVED).count() == 3
@@ -145,9 +146,10 @@ def test_the_excel_option_starts_with_a_bom_and_nothing_else_changes(client, eri
 
 
 def test_filters_pick_story_state_and_dates(client, erin, alice, verdicts, story):
-    draft = Story.objects.create(title="A draft", slug="a-draft")
+    draft = Story.objects.create(title="A draft", slug="a-draft", state=StoryState.IN_REVIEW)
     article = Article.objects.create(story=draft, title="Draft article", raw_text="Words in a draft.", body="Words.")
     old = mark(article, alice, "Words")
+    put(draft, StoryState.DRAFT)
     Span.objects.filter(pk=old.pk).update(updated_at=dt.datetime(2024, 5, 1, 23, 59, tzinfo=dt.UTC))
     client.force_login(erin)
 

@@ -227,7 +227,7 @@ def test_roles_come_from_the_workflow_permissions(alice, erin, nobody, django_us
 
 @pytest.mark.parametrize(
     ("state", "open_"),
-    [(S.DRAFT, True), (S.IN_REVIEW, True), (S.CHANGES_REQUESTED, True), (S.READY, False), (S.APPROVED, False)],
+    [(S.DRAFT, False), (S.IN_REVIEW, True), (S.CHANGES_REQUESTED, True), (S.READY, False), (S.APPROVED, False)],
 )
 def test_a_story_is_open_for_review_only_while_reviewers_work_on_it(state, open_):
     assert Story(state=state).is_open_for_review is open_

@@ -84,7 +84,10 @@ def test_approved_stories_offer_reviewers_no_moves(client, alice, erin, story):
     assert 'name="target"' not in page and "Approved by erin" in page
 
 
-def test_the_move_endpoint_hides_stories_from_users_without_a_role_and_takes_only_posts(client, nobody, alice, story):
+def test_the_move_endpoint_hides_stories_from_users_without_a_role_and_takes_only_posts(
+    client, nobody, alice, draft_story
+):
+    story = draft_story
     client.force_login(nobody)
     assert client.post(url(story), {"target": "in_review", "seen_version": 1}).status_code == 404
     client.force_login(alice)

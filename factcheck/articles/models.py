@@ -66,8 +66,8 @@ class Story(models.Model):
 
     @property
     def is_open_for_review(self) -> bool:
-        """Reviewers may add and change spans only while the story is being reviewed."""
-        return self.state in (StoryState.DRAFT, StoryState.IN_REVIEW, StoryState.CHANGES_REQUESTED)
+        """Reviewers may add and change spans only while the story is being reviewed (not while a draft)."""
+        return self.state in (StoryState.IN_REVIEW, StoryState.CHANGES_REQUESTED)
 
 
 class BodyFrozen(ValidationError):
