@@ -1,31 +1,20 @@
 """In Debian's Chromium: an editor downloads the verdict CSV, and exports from the admin's changelist."""
 
 import csv
-import importlib
 import io
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from playwright.sync_api import expect
 
 from factcheck.exports.columns import HEADERS
 from factcheck.review.models import Span
-from tests.factories import login
+from tests.factories import login, restore_roles
 
 
 @pytest.fixture(autouse=True)
 def roles(transactional_db):
-    """The Reviewers and Editors groups as the data migrations grant them.
-
-    A browser test runs in a transactional database that is flushed afterwards, and the flush takes the
-    groups the migrations made (the permissions come back, the groups do not); make them again.
-    """
-    for migration in ("factcheck.review.migrations.0002_roles", "factcheck.consensus.migrations.0002_roles"):
-        for name, perms in importlib.import_module(migration).ROLES.items():
-            group, _ = Group.objects.get_or_create(name=name)
-            for perm in perms:
-                app_label, codename = perm.split(".")
-                group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    """A browser test's database is flushed afterwards, which takes the role groups: make them again."""
+    restore_roles()
 
 
 def rows_of(path) -> list[dict]:

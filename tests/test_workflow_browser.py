@@ -8,8 +8,7 @@ from factcheck.workflow.services import story_transition
 from tests.factories import login
 
 
-def ready_for_approval(story, erin, alice) -> Story:
-    story = story_transition(story=story, user=erin, target=StoryState.IN_REVIEW, seen_version=story.version)
+def ready_for_approval(story, alice) -> Story:
     article = story.articles.first()
     span_create(article=article, reviewer=alice, start=0, end=12, quote=article.body[:12], label="consistent")
     return story_transition(story=story, user=alice, target=StoryState.READY, seen_version=story.version)
@@ -18,7 +17,7 @@ def ready_for_approval(story, erin, alice) -> Story:
 def test_an_editor_approves_a_story_in_the_admin_and_the_story_page_shows_it(
     page, live_server, erin, alice, story, output_path, browser
 ):
-    story = ready_for_approval(story, erin, alice)
+    story = ready_for_approval(story, alice)
     login(page, live_server, "erin")
     page.goto(f"{live_server.url}/admin/articles/story/")
     row = page.locator("#result_list tbody tr", has_text=story.title)
@@ -56,7 +55,6 @@ def test_an_editor_approves_a_story_in_the_admin_and_the_story_page_shows_it(
 def test_a_reviewer_submits_for_approval_and_an_editor_sends_it_back_with_a_reason(
     page, live_server, erin, alice, story, output_path, browser
 ):
-    story_transition(story=story, user=erin, target=StoryState.IN_REVIEW, seen_version=story.version)
     login(page, live_server, "alice")
     page.goto(f"{live_server.url}{story.get_absolute_url()}")
     page.get_by_role("button", name="Submit for approval").click()
