@@ -172,7 +172,8 @@ _BOILERPLATE = (
         "paywall",
         _flags(
             r"\b(?:subscribe|register|sign in|log in)\b.*\b(?:keep|continue) reading\b|^already a (?:subscriber|member)"
-            r"|\bfree to read\b|^this (?:article|story|content) is (?:only )?(?:for|available to) (?:subscribers|members)"
+            r"|\bfree to read\b"
+            r"|^this (?:article|story|content) is (?:only )?(?:for|available to) (?:subscribers|members)"
             r"|^subscribe (?:now|for|today)\b"
         ),
     ),
@@ -338,7 +339,7 @@ def _decide_text_blocks(lines: list[str]) -> list[Block]:
     # jusText's own context rule (a short block between two good ones is good), with our kept lines as the
     # good ones: a subheading between two kept paragraphs, chrome lines between them skipped.
     chrome = [not reason.endswith("(jusText)") and reason != "widget heading" for reason in reasons]
-    for index, line in enumerate(lines):
+    for index in range(len(lines)):
         if kept[index] or not reasons[index].endswith("(jusText)"):
             continue
         before = next((kept[i] for i in range(index - 1, -1, -1) if not chrome[i]), False)
@@ -500,9 +501,52 @@ def clean_article(raw: str, *, overrides: Mapping[int, bool] | None = None) -> C
 
 _HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|meta|body)\b", re.IGNORECASE | re.DOTALL)
 _BLOCK_TAGS = frozenset(
-    "address article aside blockquote body br button caption dd details dialog div dl dt fieldset figcaption "
-    "figure footer form h1 h2 h3 h4 h5 h6 header hr label li main nav ol option p pre section select summary "
-    "table td textarea th tr ul".split()
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "br",
+        "button",
+        "caption",
+        "dd",
+        "details",
+        "dialog",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "label",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "option",
+        "p",
+        "pre",
+        "section",
+        "select",
+        "summary",
+        "table",
+        "td",
+        "textarea",
+        "th",
+        "tr",
+        "ul",
+    ]
 )
 _INVISIBLE_TAGS = ("script", "style", "noscript", "template", "svg", "head", "iframe", "object", "canvas")
 _SITE_SEPARATOR = re.compile(r"\s+[|–—-]\s+|\s+:\s+")
