@@ -100,8 +100,11 @@ _CLOSERS = "\"'”’)]"
 # A line has to be this long, and end as a sentence does, to count as article prose rather than a
 # heading, a caption or a widget label.
 _PROSE_MIN_WORDS = 8
+_PARAGRAPH_MIN_WORDS = 15
 _HEADLINE_MAX_WORDS = 30
 _HEADLINE_MAX_CHARS = 250
+# How many lines away kept prose may be for a sentence between them to count as the article's.
+_SENTENCE_REACH = 5
 # Short lines seen this often on one page are menus, share buttons and section names.
 _REPEATED_MAX_WORDS = 5
 
@@ -130,12 +133,17 @@ def _is_prose(line: str) -> bool:
     return _words(line) >= _PROSE_MIN_WORDS and _ends_sentence(line)
 
 
+def _is_paragraph(line: str) -> bool:
+    """Prose longer than any headline: the article has certainly begun."""
+    return _is_prose(line) and (_words(line) > _PARAGRAPH_MIN_WORDS or ". " in line.rstrip(_CLOSERS))
+
+
 def _is_headline(line: str) -> bool:
     return (
         2 <= _words(line) <= _HEADLINE_MAX_WORDS
         and len(line) <= _HEADLINE_MAX_CHARS
         and any(ch.isalpha() for ch in line)
-        and not line.endswith((".", ",", ";", ":", "…"))
+        and not line.rstrip(_CLOSERS).endswith((".", ",", ";", ":", "…"))
         and _boilerplate_class(line) is None
         and not _is_widget_heading(line)
     )
@@ -325,16 +333,38 @@ def _decide_text_blocks(lines: list[str]) -> list[Block]:
                 kept[index] = True
                 reasons[index] = "sentence (page too short for jusText)"
 
-    # jusText calls a short lead or closing sentence boilerplate when nothing good stands on one side of it.
-    # A sentence right next to the article's prose is the article's, unless a boilerplate class says otherwise.
+    # jusText calls a lead or closing sentence boilerplate when nothing good stands on one side of it, or when
+    # its stop-word density is low (dense, formal prose). A sentence right next to the article's prose is the
+    # article's, unless a boilerplate class says otherwise; after the prose, so is a subheading followed by one.
     core = [index for index, keep in enumerate(kept) if keep]
     if core:
-        for step, start in ((-1, core[0] - 1), (1, core[-1] + 1)):
-            index = start
-            while 0 <= index < len(lines) and reasons[index].endswith("(jusText)") and _is_short_prose(lines[index]):
-                kept[index] = True
-                reasons[index] = "sentence next to the article's prose"
-                index += step
+
+        def open_line(index: int) -> bool:
+            return 0 <= index < len(lines) and reasons[index].endswith("(jusText)")
+
+        # Inside the article a caption or an embed may stand between a sentence and the prose around it.
+        for index in range(core[0], core[-1]):
+            near = range(max(0, index - _SENTENCE_REACH), min(len(lines), index + _SENTENCE_REACH + 1))
+            if (
+                open_line(index)
+                and _is_short_prose(lines[index])
+                and any(kept[i] for i in near if i < index)
+                and any(kept[i] for i in near if i > index)
+            ):
+                kept[index], reasons[index] = True, "sentence inside the article"
+        index = core[0] - 1
+        while open_line(index) and _is_short_prose(lines[index]):
+            kept[index], reasons[index] = True, "sentence next to the article's prose"
+            index -= 1
+        index = core[-1] + 1
+        while open_line(index):
+            if _is_short_prose(lines[index]):
+                kept[index], reasons[index] = True, "sentence next to the article's prose"
+            elif _is_headline(lines[index]) and open_line(index + 1) and _is_short_prose(lines[index + 1]):
+                kept[index], reasons[index] = True, "subheading next to the article's prose"
+            else:
+                break
+            index += 1
 
     # jusText's own context rule (a short block between two good ones is good), with our kept lines as the
     # good ones: a subheading between two kept paragraphs, chrome lines between them skipped.
@@ -467,10 +497,10 @@ def clean_article(raw: str, *, overrides: Mapping[int, bool] | None = None) -> C
             blocks[index] = Block(line, False, "boilerplate: feed footer")
     blocks = _apply(blocks, overrides)
 
-    # The headline can sit among the first kept blocks (jusText keeps short lines next to prose): the title
-    # is sought up to the first kept paragraph of prose.
+    # The headline can sit among the first kept blocks (a question reads as a sentence, and jusText keeps
+    # short lines next to prose): the title is sought up to the first kept paragraph longer than a headline.
     first = next((i for i, block in enumerate(blocks) if block.kept), len(blocks))
-    first_prose = next((i for i, block in enumerate(blocks) if block.kept and _is_prose(block.text)), len(blocks))
+    first_prose = next((i for i, block in enumerate(blocks) if block.kept and _is_paragraph(block.text)), len(blocks))
     header = lines[:first_prose]
     body_lines = [block.text for block in blocks[first:] if block.kept]
 
@@ -482,10 +512,10 @@ def clean_article(raw: str, *, overrides: Mapping[int, bool] | None = None) -> C
     lead = [block.text for block in blocks[first_prose:] if block.kept]
     title = _pick_title(header, " ".join(lead[:5]), feed_title)
     if title:
-        before_prose = [block.text for block in blocks[first:first_prose] if block.kept]
-        drop = next((i for i, line in enumerate(before_prose) if _key(line) == _key(title)), None)
-        if drop is not None:
-            del body_lines[drop]
+        before_prose = len([block for block in blocks[first:first_prose] if block.kept])
+        body_lines = [
+            line for index, line in enumerate(body_lines) if index >= before_prose or _key(line) != _key(title)
+        ]
 
     return CleanedArticle(
         title=normalise(title),
