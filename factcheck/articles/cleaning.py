@@ -135,7 +135,7 @@ def _is_prose(line: str) -> bool:
 
 def _is_paragraph(line: str) -> bool:
     """Prose longer than any headline: the article has certainly begun."""
-    return _is_prose(line) and (_words(line) > _PARAGRAPH_MIN_WORDS or ". " in line.rstrip(_CLOSERS))
+    return _is_prose(line) and (_words(line) > _PARAGRAPH_MIN_WORDS or bool(_SENTENCE_BREAK.search(line)))
 
 
 def _is_headline(line: str) -> bool:
@@ -245,6 +245,8 @@ _WIDGET_HEADING = _flags(
 _WIDGET_MAX_WORDS = 6
 
 _POST_FOOTER = _flags(r"^the post\s+(?P<title>.+?)\s+appeared first on\s+(?P<outlet>.+?)\.?$")
+# One sentence ending and the next beginning; "U.S. border" is not one.
+_SENTENCE_BREAK = re.compile(r"[a-z]{2}[.!?][\"'”’]?\s+[\"'“‘]?[A-Z]")
 _BYLINE = _flags(r"^(?:by|updated|posted|published|written by)\b")
 _BREADCRUMB = _flags(r"^home\b\s*[>»›/|:·-]?\s*(?P<trail>.+)$")
 
@@ -440,7 +442,7 @@ def _pick_title(header: list[str], lead: str, feed_title: str) -> str:
             continue
         shared = len(_content_words(line) & lead_words)
         score = shared + (0.5 if counts[_key(line)] > 1 else 0) + (0.3 if distance < 8 else 0)
-        score -= 1.0 if ". " in line.rstrip(_CLOSERS) else 0
+        score -= 1.0 if _SENTENCE_BREAK.search(line) else 0
         if shared and score > best_score:
             best, best_score = line, score
     if best:
