@@ -329,11 +329,15 @@ def _decide_text_blocks(lines: list[str]) -> list[Block]:
             reasons[index] = "prose (jusText)" if is_good else "short or link-like (jusText)"
     kept = [reason == "prose (jusText)" for reason in reasons]
     if not any(kept):
-        # A page too short for jusText to find one paragraph: its sentences are the article.
-        for index, line in enumerate(lines):
-            if reasons[index].endswith("(jusText)") and _is_short_prose(line):
-                kept[index] = True
-                reasons[index] = "sentence (page too short for jusText)"
+        # A page too short for jusText to find one paragraph: its sentences are the article, or failing
+        # those, its lines longer than a menu's, or any line ending as a sentence does.
+        for accept in (_is_short_prose, lambda line: _words(line) >= 5, _ends_sentence):
+            for index, line in enumerate(lines):
+                if reasons[index].endswith("(jusText)") and accept(line):
+                    kept[index] = True
+                    reasons[index] = "sentence (page too short for jusText)"
+            if any(kept):
+                break
 
     # jusText calls a lead or closing sentence boilerplate when nothing good stands on one side of it, or when
     # its stop-word density is low (dense, formal prose). A sentence right next to the article's prose is the
@@ -513,6 +517,9 @@ def clean_article(raw: str, *, overrides: Mapping[int, bool] | None = None) -> C
             break
     lead = [block.text for block in blocks[first_prose:] if block.kept]
     title = _pick_title(header, " ".join(lead[:5]), feed_title)
+    if title and all(_key(line) == _key(title) for line in body_lines):
+        # The only text kept cannot be both the headline and the body: it is the body.
+        title = _pick_title([b.text for b in blocks[:first_prose] if not b.kept], " ".join(body_lines), feed_title)
     if title:
         before_prose = len([block for block in blocks[first:first_prose] if block.kept])
         body_lines = [
