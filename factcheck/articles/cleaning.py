@@ -230,6 +230,13 @@ _BOILERPLATE = (
             r"|^skip to (?:main )?content$"
         ),
     ),
+    (
+        "timestamp",
+        _flags(
+            r"^(?:updated|posted|published|last updated)?\s*:?\s*(?:at\s+)?\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?"
+            r"\s*(?:[a-z]{2,4})?$|^\d+\s*(?:s|m|min|mins|minutes?|h|hrs?|hours?|d|days?)\s+ago\b"
+        ),
+    ),
     ("teaser", _flags(r"^(?:read more|read also|also read|see also|related|more|watch|listen)\s*:")),
     ("navigation", _flags(r"^(?:home|menu|search|log ?in|sign in|back to top|logo)$")),
 )
@@ -240,9 +247,14 @@ _WIDGET_HEADING = _flags(
     r" (?:this|the) .{1,30}|on this story)|most (?:read|popular|viewed|shared)(?: .{1,20})?|trending(?: now)?"
     r"|top stories(?: this week)?|recommended(?: for you)?|read next|up next|what to read next"
     r"|you (?:may|might) also like|don'?t miss|editor'?s picks|latest (?:news|stories)|popular (?:posts|categories)"
-    r"|continue reading|comments|also read|in other news|key events)$"
+    r"|continue reading|comments|also read|in other news|key events|\d+ comments?|leave a (?:reply|comment)"
+    r"|join the (?:discussion|conversation)|reader comments)$"
 )
 _WIDGET_MAX_WORDS = 6
+_COMMENTS_HEADING = _flags(
+    r"^(?:comments|\d+ comments?|leave a (?:reply|comment)|join the (?:discussion|conversation)|reader comments"
+    r"|\d+ (?:thoughts|responses|replies) (?:on|to)\b.*)$"
+)
 
 _POST_FOOTER = _flags(r"^the post\s+(?P<title>.+?)\s+appeared first on\s+(?P<outlet>.+?)\.?$")
 # One sentence ending and the next beginning; "U.S. border" is not one.
@@ -323,6 +335,17 @@ def _decide_text_blocks(lines: list[str]) -> list[Block]:
             reasons.append("widget heading")
         else:
             reasons.append("")
+    for index, line in enumerate(lines):
+        # A blurb between two boilerplate lines (a sign-up box's "Our morning email ...") is part of that box;
+        # a sentence there may be the article's first paragraph between "Share" and "Advertisement".
+        if (
+            not reasons[index]
+            and 0 < index < len(lines) - 1
+            and reasons[index - 1].startswith("boilerplate")
+            and reasons[index + 1].startswith("boilerplate")
+            and not _ends_sentence(line)
+        ):
+            reasons[index] = "boilerplate: inside a boilerplate box"
     good = _justext_good(lines, [bool(reason) for reason in reasons])
     for index, is_good in enumerate(good):
         if not reasons[index]:
@@ -374,7 +397,7 @@ def _decide_text_blocks(lines: list[str]) -> list[Block]:
 
     # jusText's own context rule (a short block between two good ones is good), with our kept lines as the
     # good ones: a subheading between two kept paragraphs, chrome lines between them skipped.
-    chrome = [not reason.endswith("(jusText)") and reason != "widget heading" for reason in reasons]
+    chrome = [reason.startswith(("boilerplate", "repeated")) for reason in reasons]
     for index in range(len(lines)):
         if kept[index] or not reasons[index].endswith("(jusText)"):
             continue
@@ -389,11 +412,12 @@ def _decide_text_blocks(lines: list[str]) -> list[Block]:
 
 
 def _is_short_prose(line: str) -> bool:
+    """A sentence: five words or more ending in a full stop; short ones need the stop words of prose."""
     words = line.split()
     if len(words) < 5 or not _ends_sentence(line):
         return False
     stop = sum(word.casefold().strip(".,;:!?\"'“”‘’") in _stopwords() for word in words)
-    return stop / len(words) >= 0.2
+    return len(words) >= _PROSE_MIN_WORDS or stop / len(words) >= 0.2
 
 
 def _drop_widgets(lines: list[str], kept: list[bool], reasons: list[str]) -> None:
@@ -411,9 +435,12 @@ def _drop_widgets(lines: list[str], kept: list[bool], reasons: list[str]) -> Non
         end = index + 1
         while end < len(lines) and not (_is_prose(lines[end]) and _boilerplate_class(lines[end]) is None):
             end += 1
+        if _COMMENTS_HEADING.match(_key(lines[index])):
+            # Reader comments read like prose but are never the article.
+            end = len(lines)
         resumes = end < len(lines)
         for inside in range(index + 1, end):
-            if kept[inside]:
+            if not reasons[inside].startswith("boilerplate"):
                 kept[inside] = False
                 reasons[inside] = "inside a widget" if resumes else "after the article's end"
         index = end
