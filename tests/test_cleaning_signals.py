@@ -172,7 +172,7 @@ def test_it_keeps_live_entries_and_drops_times_share_buttons_and_sign_up_boxes()
     ]
 
 
-def test_it_keeps_a_wire_dateline_and_dense_closing_paragraphs_jusText_calls_boilerplate():
+def test_it_keeps_a_wire_dateline_dense_closing_paragraphs_jusText_calls_boilerplate_and_the_wire_credit():
     raw = "\n\n".join(
         [
             "Markets",
@@ -191,7 +191,8 @@ def test_it_keeps_a_wire_dateline_and_dense_closing_paragraphs_jusText_calls_boi
 
     assert body.startswith("JAKARTA, May 6 (Reuters) - ")
     assert "Outlook for Quota Approvals" in body
-    assert body.split("\n\n")[-1].startswith("Analysts expect restarts within six weeks")
+    assert body.split("\n\n")[-2].startswith("Analysts expect restarts within six weeks")
+    assert body.split("\n\n")[-1] == "Reporting by Ananda Teresia; Editing by Mark Potter"
 
 
 def test_it_drops_short_lines_the_page_repeats():
@@ -335,3 +336,65 @@ def test_it_reads_a_saved_page_body_title_outlet_date_and_address():
 )
 def test_it_tells_a_saved_page_from_scraped_text(raw, html):
     assert looks_like_html(raw) is html
+
+
+def test_it_keeps_a_live_entrys_heading_under_the_title_above_the_first_entry():
+    raw = "\n".join(
+        [
+            "Home",
+            "Budget day live: chancellor raises fuel duty and freezes income tax bands",
+            "Last updated: 14:02",
+            "13:58",
+            "Fuel duty goes up by three pence",
+            "The chancellor has confirmed that fuel duty will rise by three pence a litre from April, ending a "
+            "freeze that has lasted for more than ten years.",
+            "Share",
+            "13:41",
+            "Income tax thresholds will stay frozen until 2030, which means more people will pay the higher rate "
+            "as their wages rise.",
+        ]
+    )
+
+    article = clean_article(raw)
+
+    assert article.title == "Budget day live: chancellor raises fuel duty and freezes income tax bands"
+    assert article.body.startswith("Fuel duty goes up by three pence\n\nThe chancellor has confirmed")
+    assert "13:58" not in article.body and "Last updated" not in article.body
+
+
+def test_it_keeps_a_sentence_of_a_saved_page_that_trafilatura_leaves_out_between_two_paragraphs():
+    # trafilatura prunes social embeds; the club's quoted post is part of the story here.
+    embed = (
+        '<div class="social-embed"><blockquote><p>We will be back on the water next spring, stronger than ever.</p>'
+        "</blockquote></div>"
+    )
+    page = SAVED_PAGE.replace("<aside", embed + "<aside")
+
+    article = clean_html(page)
+
+    reasons = {block.text: block.reason for block in article.blocks}
+    assert reasons["We will be back on the water next spring, stronger than ever."] == "sentence inside the article"
+    assert "We will be back on the water next spring, stronger than ever." in article.body
+
+
+def test_it_does_not_bring_a_sign_up_box_back_into_a_saved_pages_body():
+    signup = (
+        '<div class="newsletter"><div>Let our news meet your inbox. The stories that matter, every weekday.</div>'
+        '<form><input placeholder="Your Email Address"><button>Sign Up</button></form>'
+        "<p>By signing up you agree to our Terms of Service.</p></div>"
+    )
+    page = SAVED_PAGE.replace("<p>Drivers should expect", signup + "<p>Drivers should expect")
+
+    body = clean_html(page).body
+
+    assert "inbox" not in body and "By signing up" not in body
+    assert body.split("\n\n")[-1].startswith("Drivers should expect lane closures")
+
+
+def test_it_reads_a_saved_pages_wrapped_lines_as_one_paragraph():
+    body = clean_html(SAVED_PAGE).body
+
+    assert (
+        "The harbour road tunnel reopened to traffic at five o'clock on Tuesday morning, six months after a leak in "
+        "its roof forced the city to close it for repairs."
+    ) in body.split("\n\n")

@@ -256,6 +256,8 @@ _COMMENTS_HEADING = _flags(
     r"|\d+ (?:thoughts|responses|replies) (?:on|to)\b.*)$"
 )
 
+# The agencies' sign-off under their copy: "(Reporting by ...; Editing by ...)".
+_WIRE_CREDIT = _flags(r"^\(?(?:reporting|writing|additional reporting|compiled) by\b.*\bby\b.*\)?$")
 _POST_FOOTER = _flags(r"^the post\s+(?P<title>.+?)\s+appeared first on\s+(?P<outlet>.+?)\.?$")
 # One sentence ending and the next beginning; "U.S. border" is not one.
 _SENTENCE_BREAK = re.compile(r"[a-z]{2}[.!?][\"'”’]?\s+[\"'“‘]?[A-Z]")
@@ -385,15 +387,19 @@ def _decide_text_blocks(lines: list[str]) -> list[Block]:
         while open_line(index) and _is_short_prose(lines[index]):
             kept[index], reasons[index] = True, "sentence next to the article's prose"
             index -= 1
-        index = core[-1] + 1
-        while open_line(index):
-            if _is_short_prose(lines[index]):
-                kept[index], reasons[index] = True, "sentence next to the article's prose"
-            elif _is_headline(lines[index]) and open_line(index + 1) and _is_short_prose(lines[index + 1]):
-                kept[index], reasons[index] = True, "subheading next to the article's prose"
-            else:
-                break
-            index += 1
+        # After each run of kept prose (the article's last paragraphs, or a section's).
+        for end in [i + 1 for i in range(len(lines) - 1) if kept[i] and not kept[i + 1]]:
+            index = end
+            while open_line(index):
+                if _is_short_prose(lines[index]):
+                    kept[index], reasons[index] = True, "sentence next to the article's prose"
+                elif _WIRE_CREDIT.match(lines[index]):
+                    kept[index], reasons[index] = True, "wire credit"
+                elif _is_headline(lines[index]) and open_line(index + 1) and _is_short_prose(lines[index + 1]):
+                    kept[index], reasons[index] = True, "subheading next to the article's prose"
+                else:
+                    break
+                index += 1
 
     # jusText's own context rule (a short block between two good ones is good), with our kept lines as the
     # good ones: a subheading between two kept paragraphs, chrome lines between them skipped.
@@ -486,6 +492,24 @@ def _pick_title(header: list[str], lead: str, feed_title: str) -> str:
     return feed_title
 
 
+def _lead_subheading(blocks: list[Block], first: int, title: str, overrides: Mapping[int, bool]) -> int | None:
+    """A headline-shaped line below the title and right above the first kept paragraph (chrome such as times
+    and share buttons aside), sharing words with that paragraph, heads the first section or live entry."""
+    index = first - 1
+    while index >= 0 and blocks[index].reason.startswith(("boilerplate", "repeated")):
+        index -= 1
+    if index < 0 or index in overrides or blocks[index].kept:
+        return None
+    line = blocks[index].text
+    if _key(line) == _key(title) or not _title_candidate(line):
+        return None
+    # A heading announces what follows: credits, contact lines and "5 Min Read" share no words with it.
+    if not _content_words(line) & _content_words(blocks[first].text):
+        return None
+    below_title = any(_key(block.text) == _key(title) for block in blocks[:index])
+    return index if below_title else None
+
+
 def _apply(blocks: list[Block], overrides: Mapping[int, bool] | None) -> list[Block]:
     if not overrides:
         return blocks
@@ -552,6 +576,10 @@ def clean_article(raw: str, *, overrides: Mapping[int, bool] | None = None) -> C
         body_lines = [
             line for index, line in enumerate(body_lines) if index >= before_prose or _key(line) != _key(title)
         ]
+        lead_heading = _lead_subheading(blocks, first, title, overrides or {})
+        if lead_heading is not None:
+            blocks[lead_heading] = Block(lines[lead_heading], True, "subheading before the first paragraph")
+            body_lines.insert(0, lines[lead_heading])
 
     return CleanedArticle(
         title=normalise(title),
@@ -633,12 +661,13 @@ def _html_lines(tree) -> list[str]:
             block = tag in _BLOCK_TAGS
             if block:
                 parts.append("\n")
-            parts.append(element.text or "")
+            # A line break inside HTML text is a space; only block elements start a new line.
+            parts.append((element.text or "").replace("\n", " "))
             for child in element:
                 walk(child)
             if block:
                 parts.append("\n")
-        parts.append(element.tail or "")
+        parts.append((element.tail or "").replace("\n", " "))
 
     body = tree.find(".//body")
     walk(body if body is not None else tree)
@@ -696,6 +725,19 @@ def clean_html(html: str, *, overrides: Mapping[int, bool] | None = None) -> Cle
             blocks.append(Block(line, False, "repeated on the page"))
         else:
             blocks.append(Block(line, True, "article (trafilatura)"))
+    # trafilatura leaves out embeds (quoted posts) and the odd paragraph between them; a sentence with the
+    # article's prose close on both sides is the article's, as in plain text.
+    kept = [block.kept for block in blocks]
+    for index, block in enumerate(blocks):
+        near = range(max(0, index - _SENTENCE_REACH), min(len(blocks), index + _SENTENCE_REACH + 1))
+        if (
+            block.reason.startswith("outside")
+            and _is_short_prose(block.text)
+            and _boilerplate_class(block.text) is None
+            and any(kept[i] for i in near if i < index)
+            and any(kept[i] for i in near if i > index)
+        ):
+            blocks[index] = Block(block.text, True, "sentence inside the article")
     blocks = _apply(blocks, overrides)
 
     site_name = (document.sitename or "") if document is not None else ""
