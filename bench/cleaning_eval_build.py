@@ -102,25 +102,20 @@ def text_lines(doc) -> list[str]:
     parts: list[str] = []
 
     def walk(element):
-        if not isinstance(element.tag, str) or hidden(element):
-            if element.tail:
-                parts.append(element.tail)
-            return
-        if element.tag == "script":
-            if element.tail:
-                parts.append(element.tail)
+        # A line break inside HTML text is a space, as a browser shows it; block elements start lines.
+        tail = (element.tail or "").replace("\n", " ")
+        if not isinstance(element.tag, str) or hidden(element) or element.tag == "script":
+            parts.append(tail)
             return
         block = element.tag in BLOCK_TAGS
         if block:
             parts.append("\n")
-        if element.text:
-            parts.append(element.text)
+        parts.append((element.text or "").replace("\n", " "))
         for child in element:
             walk(child)
         if block:
             parts.append("\n")
-        if element.tail:
-            parts.append(element.tail)
+        parts.append(tail)
 
     body = doc.find("body")
     walk(body if body is not None else doc)

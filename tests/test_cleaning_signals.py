@@ -1,10 +1,19 @@
 """Cleaning's own signals on pages written for these tests (not the seeds, not the evaluation set)."""
 
 import datetime
+from html import escape
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from factcheck.articles.cleaning import DROPPED_SENTENCES_WARNING, clean_article, clean_html, looks_like_html
+from factcheck.articles.cleaning import (
+    DROPPED_SENTENCES_WARNING,
+    clean_article,
+    clean_html,
+    looks_like_html,
+    normalise,
+)
 
 # A regional paper's story as a scraper copies it: menus, a "Related stories" box in the middle, a paywall
 # prompt, tags, a support appeal, an end-of-story "Related" list, comments and legal lines.
@@ -398,3 +407,22 @@ def test_it_reads_a_saved_pages_wrapped_lines_as_one_paragraph():
         "The harbour road tunnel reopened to traffic at five o'clock on Tuesday morning, six months after a leak in "
         "its roof forced the city to close it for repairs."
     ) in body.split("\n\n")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["p", "div", "h1", "li", "a", "span", "script", "nav"]),
+            st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=60),
+        ),
+        max_size=12,
+    )
+)
+def test_it_cleans_any_saved_page_without_raising(elements):
+    page = "<!DOCTYPE html><html><body>" + "".join(f"<{t}>{escape(x)}</{t}>" for t, x in elements) + "</body></html>"
+
+    article = clean_html(page)
+
+    assert article.body == normalise(article.body)
+    assert all(block.text for block in article.blocks)

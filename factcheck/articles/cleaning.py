@@ -103,6 +103,7 @@ _PROSE_MIN_WORDS = 8
 _PARAGRAPH_MIN_WORDS = 15
 _HEADLINE_MAX_WORDS = 30
 _HEADLINE_MAX_CHARS = 250
+_TITLE_MAX_WORDS = 20
 # How many lines away kept prose may be for a sentence between them to count as the article's.
 _SENTENCE_REACH = 5
 # Short lines seen this often on one page are menus, share buttons and section names.
@@ -458,6 +459,8 @@ def _title_candidate(line: str) -> bool:
         and _words(line) >= 3
         and (line[0].isalnum() or line[0] in "\"'“‘")
         and not _BYLINE.match(line)
+        # Headlines are short; a longer line without a full stop is a standfirst or a caption.
+        and _words(line) <= _TITLE_MAX_WORDS
         and not parse_dateline(line)
         and not _BREADCRUMB.match(line)
     )
@@ -467,7 +470,7 @@ def _pick_title(header: list[str], lead: str, feed_title: str) -> str:
     """The header line sharing most words with the body's first sentences; navigation shares none.
 
     Ties go to a line the page repeats (headlines recur in breadcrumbs and share links), then to the line
-    nearest the body. A line of two sentences is a standfirst, not a headline.
+    nearest the body.
     """
     if feed_title and any(_key(line) == _key(feed_title) for line in header):
         return feed_title
@@ -479,7 +482,8 @@ def _pick_title(header: list[str], lead: str, feed_title: str) -> str:
             continue
         shared = len(_content_words(line) & lead_words)
         score = shared + (0.5 if counts[_key(line)] > 1 else 0) + (0.3 if distance < 8 else 0)
-        score -= 1.0 if _SENTENCE_BREAK.search(line) else 0
+        # Two sentences are more often a standfirst than a headline ("Meth. We're on it." is both).
+        score -= 2.0 if _SENTENCE_BREAK.search(line) else 0
         if shared and score > best_score:
             best, best_score = line, score
     if best:
@@ -495,6 +499,8 @@ def _pick_title(header: list[str], lead: str, feed_title: str) -> str:
 def _lead_subheading(blocks: list[Block], first: int, title: str, overrides: Mapping[int, bool]) -> int | None:
     """A headline-shaped line below the title and right above the first kept paragraph (chrome such as times
     and share buttons aside), sharing words with that paragraph, heads the first section or live entry."""
+    if first >= len(blocks):
+        return None
     index = first - 1
     while index >= 0 and blocks[index].reason.startswith(("boilerplate", "repeated")):
         index -= 1
