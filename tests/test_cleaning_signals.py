@@ -339,6 +339,7 @@ def test_it_reads_a_saved_page_body_title_outlet_date_and_address():
     [
         (SAVED_PAGE, True),
         ("<!-- saved -->\n<html><body><p>x</p></body></html>", True),
+        ('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN">', True),
         (LOCAL_PAGE, False),
         ("<b>Bold</b> claims were made by the minister on Monday.", False),
     ],

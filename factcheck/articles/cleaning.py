@@ -599,7 +599,9 @@ def clean_article(raw: str, *, overrides: Mapping[int, bool] | None = None) -> C
 
 # --- saved HTML pages ------------------------------------------------------
 
-_HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|meta|body)\b", re.IGNORECASE | re.DOTALL)
+_HTML_START = re.compile(
+    r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|meta|body)\b", re.IGNORECASE | re.DOTALL
+)
 _BLOCK_TAGS = frozenset(
     [
         "address",
