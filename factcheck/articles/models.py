@@ -84,6 +84,8 @@ class Article(models.Model):
     raw_text = models.TextField(help_text="The text exactly as imported.")
     body = models.TextField(help_text="Clean text (NFC, LF line ends) that spans point into.")
     body_sha256 = models.CharField(max_length=64, editable=False)
+    # An editor's corrections to cleaning: block number (see cleaning.Block) -> keep (true) or drop (false).
+    block_overrides = models.JSONField(default=dict, blank=True)
     # A default rather than auto_now_add, so the committed fixture can leave it out.
     imported_at = models.DateTimeField(default=timezone.now)
 

@@ -1,4 +1,4 @@
-"""Import plain-text articles into a story, or write them as a Django fixture."""
+"""Import scraped text (.txt) and saved pages (.html) into a story, or write them as a Django fixture."""
 
 from pathlib import Path
 
@@ -13,18 +13,22 @@ from factcheck.articles.services import (
     articles_import_files,
     clean_raw,
     collect_article_files,
+    is_html_file,
     read_article_file,
 )
 
 # Left out of the fixture so that regenerating it is byte-identical; loading sets it to "now".
-FIXTURE_EXCLUDES = {"imported_at", "created_at"}
+# block_overrides: an editor's corrections, empty on import (the field's default).
+FIXTURE_EXCLUDES = {"imported_at", "created_at", "block_overrides"}
 
 
 class Command(BaseCommand):
-    help = "Import .txt files (or folders of them) into a story. Importing the same text twice changes nothing."
+    help = (
+        "Import .txt and .html files (or folders of them) into a story. Importing the same text twice changes nothing."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("paths", nargs="+", help="Files or folders of .txt files.")
+        parser.add_argument("paths", nargs="+", help="Files or folders of .txt and .html files.")
         parser.add_argument("--story", required=True, help="The story's title (created if new).")
         parser.add_argument(
             "--fixture",
@@ -48,16 +52,24 @@ class Command(BaseCommand):
                 f"[{article.outlet or 'outlet unknown'}, {article.published or 'date unknown'}] "
                 f"sha256 {article.body_sha256[:12]}"
             )
+            if result.warning:
+                self.stdout.write(f"  warning {article.source_name}: {result.warning}")
         created = sum(r.created for r in results)
         self.stdout.write(f"{created} created, {len(results) - created} unchanged in story {story!r}.")
+        warned = sum(bool(r.warning) for r in results)
+        if warned:
+            self.stdout.write(f"{warned} with a warning: compare their raw text and body in the admin.")
 
     def _write_fixture(self, paths: list[str], title: str, out: Path) -> None:
         story = Story(pk=1, title=title.strip(), slug=slugify(title))
         objects: list = [story]
         seen = set()
+        warnings: list[str] = []
         for pk, path in enumerate(collect_article_files(paths), start=1):
             raw = read_article_file(path)
-            cleaned = clean_raw(raw, str(path))
+            cleaned = clean_raw(raw, str(path), html=is_html_file(path))
+            if cleaned.warning:
+                warnings.append(f"  warning {path.name}: {cleaned.warning}")
             digest = content_hash(cleaned.body)
             if digest in seen:
                 continue
@@ -69,6 +81,7 @@ class Command(BaseCommand):
                     title=cleaned.title or path.name,
                     outlet=cleaned.outlet,
                     published=cleaned.published,
+                    url=cleaned.url,
                     source_name=path.name,
                     raw_text=raw,
                     body=cleaned.body,
@@ -85,3 +98,5 @@ class Command(BaseCommand):
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text + "\n", encoding="utf-8")
         self.stdout.write(f"wrote {out} ({len(objects) - 1} articles in story {title!r})")
+        for warning in warnings:
+            self.stdout.write(warning)
