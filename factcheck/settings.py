@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "factcheck.articles",
     "factcheck.review",
     "factcheck.consensus",
+    "factcheck.findings",
     "factcheck.workflow",
     "factcheck.exports",
 ]

@@ -1,0 +1,45 @@
+"""Reading pre-flags for the review pages: a story's or an article's suggestions with the user's own response."""
+
+from django.db.models import Prefetch, QuerySet
+
+from factcheck.articles.access import can_read
+from factcheck.articles.models import Article, Story
+from factcheck.findings.models import Kind, Suggestion, SuggestionResponse
+
+
+def _with_own_responses(queryset: QuerySet[Suggestion], user) -> QuerySet[Suggestion]:
+    # Responses are per reviewer: a user sees only their own, as `suggestion.my_responses` (0 or 1 row).
+    own = (
+        SuggestionResponse.objects.filter(reviewer=user) if user.is_authenticated else SuggestionResponse.objects.none()
+    )
+    return queryset.prefetch_related(Prefetch("responses", queryset=own, to_attr="my_responses"))
+
+
+def suggestions_for_article(*, article: Article, user, include_dismissed: bool = False) -> QuerySet[Suggestion]:
+    """The article's suggestions in reading order, for the dashed outlines; none for a user who cannot read."""
+    if not can_read(user):
+        return Suggestion.objects.none()
+    queryset = Suggestion.objects.filter(article=article).order_by("start", "end", "kind")
+    if not include_dismissed:
+        queryset = queryset.exclude(responses__reviewer=user, responses__response="dismissed")
+    return _with_own_responses(queryset, user)
+
+
+def story_conflicts(*, story: Story, user) -> QuerySet[Suggestion]:
+    """The story's possible conflicts, for the story-level list that links each pair to the compare view."""
+    if not can_read(user):
+        return Suggestion.objects.none()
+    queryset = (
+        Suggestion.objects.filter(story=story, kind=Kind.CONFLICTING)
+        .select_related("article")
+        .order_by("article__published", "article_id", "start")
+    )
+    return _with_own_responses(queryset, user)
+
+
+def suggestion_counts(*, story: Story) -> dict[str, int]:
+    """How many suggestions of each kind a story has: {"conflicting": 2, "consistent": 5, "unsupported": 9}."""
+    counts = dict.fromkeys(Kind.values, 0)
+    for kind in Suggestion.objects.filter(story=story).values_list("kind", flat=True):
+        counts[kind] += 1
+    return counts
