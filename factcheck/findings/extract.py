@@ -233,6 +233,8 @@ _NOUN_CLASSES = {
     "civilian": "civilian", "dollar": "dollar", "$": "dollar", "usd": "dollar", "percent": "percent",
     "%": "percent", "per cent": "percent",
 }  # fmt: skip
+_CURRENCIES = {"$": "dollar", "US$": "dollar", "€": "euro", "£": "pound"}
+_IRREGULAR_PLURALS = {"people", "personnel", "staff", "children", "men", "women", "police", "cattle", "sheep", "fish"}
 # Words that may sit between a number and what it counts without being it.
 _MODIFIERS = {
     "u.s.", "us", "american", "military", "additional", "more", "other", "new", "foreign", "iraqi", "combat",
@@ -307,11 +309,11 @@ def _noun_after(body: str, at: int, limit: int) -> tuple[str, str, int]:
                 _NOUN_CLASSES[key],
                 word_end,
             )
-    for word, word_end in phrase_words:
-        if word.lower() in _MODIFIERS or word[0].isupper():
-            continue
+    # A count is of a plural noun: "40 fishing boats" counts boats, "12 miners were" miners.
+    candidates = [(w, e) for w, e in phrase_words if w.lower() not in _MODIFIERS and not w[0].isupper()]
+    plural = [(w, e) for w, e in candidates if w.lower() in _IRREGULAR_PLURALS or _singular(w) != w.lower()]
+    for word, word_end in plural[:1] or candidates[:1]:
         head, end = _singular(word), word_end
-        break
     if not head:
         return "", "", at
     words = [w for w, e in phrase_words if e <= end]
@@ -366,7 +368,7 @@ _QUANTITY = re.compile(
         more\s+than|over|above|at\s+least|no\s+fewer\s+than|no\s+less\s+than|upwards\s+of|in\s+excess\s+of|
         roughly|about|around|approximately|some|nearly|almost|close\s+to|just\s+under|just\s+over|an\s+estimated|
         an?\s+additional|from|to)\s+)?
-      (?P<value>{NUMBER})
+      (?P<currency>US\$|[$€£])?(?P<value>{NUMBER})
     )
     """
 )
@@ -444,6 +446,8 @@ def _quantities(body: str, sentence: Sentence, taken: list[tuple[int, int]]) -> 
             else:
                 low, high, phrase = _bounds(qual, value, rounding_margin(value_text, value))
         what, head, noun_end = _noun_after(body, end, sentence.end)
+        if match.group("currency"):
+            what, head, noun_end = match.group("currency"), _CURRENCIES[match.group("currency")], end
         if head in ("day", "week", "month", "year", "decade", "time", "percent") and head != "percent":
             continue  # periods are durations, read below
         if not head:
@@ -662,6 +666,9 @@ def _durations(body: str, sentence: Sentence, dates: list[Fact]) -> tuple[list[F
         qual = (match.group("qual") or "").lower()
         lead = (match.group("lead") or "").strip().lower()
         low, high, words = _bounds(qual, months, 0.0)
+        if unit in ("day", "week"):
+            # Months have 28 to 31 days: "60 days" and "two months" are the same period.
+            low, high = low * 0.96, high * 1.04
         period_words = f"{(qual + ' ') if qual else ''}{value_text} {match.group('unit')}"
         anchor = _delay_anchor(text, match, dates)
         if lead == "by" and anchor is not None:
@@ -718,7 +725,7 @@ def _add_months(ordinal: float, months: float) -> float:
 
 def _month_words(low: float, high: float) -> str:
     def words(value: float) -> str:
-        return f"{value / 12:g} years" if value % 12 == 0 else f"{value:g} months"
+        return f"{value / 12:g} years" if value % 12 == 0 else f"{value:.3g} months"
 
     if low == -INF:
         return f"at most {words(high)}"
