@@ -42,13 +42,15 @@ _EVENT_FAMILIES = {
         "ceasefire": r"\b(?:cease-?fire|truce|armistice)\b",
         "attack": r"\b(?:attack\w*|strike\w*|raid\w*|bomb\w*|assault\w*|shell\w*|shooting)\b",
         "casualties": r"\b(?:kill\w*|died|dead|death\w*|fatalit\w+|casualt\w+|injur\w+|wounded)\b",
-        "opening": r"\b(?:open\w*|launch\w*|inaugurat\w+|unveil\w*)\b",
+        "opening": r"\b(?:(?:re-?)?open\w*|launch\w*|inaugurat\w+|unveil\w*|start\w*|begin\w*|began|begun|"
+        r"commenc\w*)\b",
         "closure": r"\b(?:clos\w+|shut\w*|suspend\w*|halt\w*)\b",
         "arrest": r"\b(?:arrest\w*|detain\w*|custody|charged|indict\w*)\b",
         "money": r"\b(?:cost\w*|price\w*|budget\w*|fund\w*|spend\w*|paid|pay\w*|fine\w*|\$)",
         "construction": r"\b(?:build\w*|construct\w*|complet\w+|finish\w*)\b",
     }.items()
 }
+RECENT_DAYS = 31
 _ANAPHORA = re.compile(r"^(?:The|This|That|These|Those|It|Its|They|Their|He|She|His|Her|Such)\b")
 
 
@@ -151,11 +153,28 @@ def _same_scope(a: Fact, b: Fact, phases: int) -> tuple[bool, str]:
     return False, "names are not compared"
 
 
+def _different_times(a: _Item, b: _Item) -> bool:
+    """Figures of different dates ("last year it sheltered 250,000"; "it shelters 120,000") are no conflict.
+
+    A figure with no date of its own is taken as of the month around its article's publication: news."""
+    spans = []
+    for item in (a, b):
+        when = item.fact.when
+        if when is None and item.fact.time == "now" and item.doc.published:
+            day = item.doc.published.toordinal()
+            when = (day - RECENT_DAYS, day + RECENT_DAYS)
+        spans.append(when)
+    first, second = spans
+    return bool(first and second and (first[1] < second[0] or second[1] < first[0]))
+
+
 def _same_event(a: _Item, b: _Item) -> bool:
     """Two dates of the same kind of event, of the same plan: a mission's end is not a withdrawal's."""
     if a.events and b.events and not a.events & b.events:
         return False
-    return not (a.plan and b.plan and a.plan != b.plan)
+    # A date of the plan as it was is compared only with another of the plan as it was: the other
+    # articles' dates may be of the plan as it is now.
+    return a.plan == b.plan or {a.plan, b.plan} == {"", "revised"}
 
 
 def _final_phase(fact: Fact, phases: int) -> bool:
@@ -241,6 +260,8 @@ def preflag(docs: list[Doc]) -> list[Finding]:
                 same, _why = _same_scope(a.fact, b.fact, phases)
                 if same and a.fact.kind == "date":
                     same = _same_event(a, b)
+                if same and a.fact.kind == "quantity":
+                    same = not _different_times(a, b)
                 if not same:
                     # Spoken of elsewhere, differently: not unsupported, and not a conflict either.
                     seen_elsewhere.update((id(a), id(b)))
@@ -281,6 +302,11 @@ def _alignment(a: _Item, b: _Item, sim: np.ndarray, names: list[set[str]], famil
     score += min(len(families[a.row] & families[b.row]), 2) * 0.12
     if a.window and b.window:
         score += 0.1 * fuzz.token_set_ratio(a.window.lower(), b.window.lower()) / 100
+    # What the fact itself is about: the same place for a count, the same event named just before a date.
+    if a.fact.place and b.fact.place and set(a.fact.place) & set(b.fact.place):
+        score += 0.15
+    if a.events & b.events:
+        score += 0.1
     return score
 
 

@@ -216,6 +216,9 @@ class Fact:
     role: str = ""  # dates: "end" (by, until, through), "start" (since, from) or "point"
     place: tuple[str, ...] = ()  # where: the places of its clause, nearest first
     time: str = ""  # quantities: "now" or "later" (will remain, once completed, to ...)
+    when: tuple[float, float] | None = None  # quantities: the period a date in the same sentence gives
+    # Dates: in a relative clause ("the camp, which opened in 1992, shelters ..."), so it dates no figure.
+    aside: bool = False
     phase: int | None = None  # "the second phase" -> 2
     resolved: bool = True
     note: str = ""  # how a relative date was resolved, or why it was not
@@ -252,6 +255,15 @@ _PLACE = re.compile(
     r"(?:[A-Z][\w’'-]*(?:\s+(?:al-|el-|of\s+)?[A-Z][\w’'-]*)*)(?:\s+(?:air\s*base|airbase|base|airport|province|"
     r"region|city|camp))?)"
 )
+# "the port of Antwerp", "the Dadaab camp", "nationwide", "in the capital": places named without "in X".
+_PLACE_OF = re.compile(
+    r"\b(?:port|city|province|region|town|village|state|county|district|island)\s+of\s+([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*)"
+)
+_FACILITY = re.compile(
+    r"\b([A-Z][\w’'-]+(?:\s+(?:al-)?[A-Z][\w’'-]+)*\s+(?:[a-z]+\s+)?(?:air\s*base|base|camp|airport|port|plant|"
+    r"mine|dam|museum|hospital|prison|station|factory|bridge|refinery))\b"
+)
+_GENERIC_PLACES = re.compile(r"\b(nationwide|countrywide|nationally|(?<=the )capital)\b", re.I)
 _NOT_PLACES = {"the", "u.s.", "us", "isis", "is", "daesh", "washington", "pentagon"}
 _FUTURE = re.compile(
     r"\b(?:will|would|shall|'ll|going to|expected to|set to|due to|planned|plans? to|once|after the|"
@@ -332,12 +344,20 @@ def _place_of(sentence: Sentence, start: int, end: int) -> tuple[str, ...]:
         if cleaned.split()[0] in MONTHS or cleaned.split()[0].lower() in _WEEKDAYS:
             continue
         candidates.append((sentence.start + match.start(1), cleaned))
+    for pattern in (_PLACE_OF, _FACILITY, _GENERIC_PLACES):
+        for match in pattern.finditer(sentence.text):
+            name = match.group(1)
+            if name.split()[0].lower() in ("the", "a", "an", "its", "their"):
+                name = name.split(None, 1)[-1]
+            name = "nationwide" if name.lower() in ("nationwide", "countrywide", "nationally") else name
+            candidates.append((sentence.start + match.start(1), name))
+    candidates.sort()
     # A place named after the fact in its clause, else one just before it ("troops inside Iraq from 2,500"):
     # a place further away usually belongs to another clause.
     boundary = re.compile(r"[,;:]|\s(?:and|but|while|whereas|with)\s").search(sentence.text, end - sentence.start)
     clause_end = sentence.start + boundary.start() if boundary else sentence.end
     after = [c for c in candidates if end <= c[0] < clause_end]
-    before = [c for c in candidates if start - 40 <= c[0] < start]
+    before = [c for c in candidates if start - 60 <= c[0] < start]
     # Every place of the clause, the nearest first: "at Ain al-Asad Air Base in western Iraq" is in both.
     chosen = after or before[-1:]
     return tuple(dict.fromkeys(_normal_place(name) for _, name in chosen))
@@ -408,7 +428,7 @@ def _is_year(text: str) -> bool:
     return bool(re.fullmatch(_YEAR, text.strip()))
 
 
-def _quantities(body: str, sentence: Sentence, taken: list[tuple[int, int]]) -> list[Fact]:
+def _quantities(body: str, sentence: Sentence, taken: list[tuple[int, int]], dates: list[Fact]) -> list[Fact]:
     facts: list[Fact] = []
     last_head = ("", "")
     text = sentence.text
@@ -484,6 +504,7 @@ def _quantities(body: str, sentence: Sentence, taken: list[tuple[int, int]]) -> 
                 head=head,
                 place=_place_of(sentence, start, end),
                 time=time,
+                when=next(((d.low, d.high) for d in dates if d.resolved and d.role == "point" and not d.aside), None),
             )
         )
     return facts
@@ -548,7 +569,7 @@ _ABSOLUTE_DATE = re.compile(
     | (?P<m2>{_MONTH})\s+(?P<d2>\d{{1,2}}),?\s+(?P<y2>{_YEAR})
     | (?P<m3>{_MONTH}),?\s+(?P<y3>{_YEAR})
     | (?P<season>[Ss]pring|[Ss]ummer|[Ff]all|[Aa]utumn|[Ww]inter)\s+(?:of\s+)?(?P<y5>{_YEAR})
-    | (?P<y4>{_YEAR})(?![\d,])
+    | (?P<y4>{_YEAR})(?!\d|,\d)
     )
     """
 )
@@ -638,6 +659,8 @@ def _date_fact(body, sentence, start, end, low, high, role, before) -> Fact:
         r"(?:\b(?:by|before|until|till|through|since|from|in|on|during|scheduled for)\s+(?:the\s+)?)$", before, re.I
     )
     span_start = sentence.start + lead.start() if lead else start
+    clause = before[before.rfind(",") + 1 :] if "," in before else ""
+    aside = bool(re.match(r"\s*(?:which|who|that|whose|where)\b", clause))
     return Fact(
         kind="date",
         start=span_start,
@@ -649,6 +672,7 @@ def _date_fact(body, sentence, start, end, low, high, role, before) -> Fact:
         sentence=sentence.index,
         role=role,
         phase=_phase_of(sentence),
+        aside=aside,
     )
 
 
@@ -794,7 +818,7 @@ def extract(body: str, published: date | None = None) -> Extraction:
         dates = _dates(body, sentence, published)
         durations, taken = _durations(body, sentence, dates)
         taken += [(d.start, d.end) for d in dates]
-        quantities = _quantities(body, sentence, taken)
+        quantities = _quantities(body, sentence, taken, dates)
         found = dates + durations + quantities
         names = [n for n in _names(sentence) if not any(f.start <= n.start < f.end for f in found)]
         for fact in found + names:
