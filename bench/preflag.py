@@ -18,7 +18,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.harness import in_test_database, timed  # noqa: E402  (sets Django up)
-
 from factcheck.findings.compare import CONFLICTING, Doc, preflag  # noqa: E402
 from factcheck.findings.extract import split_sentences  # noqa: E402
 
