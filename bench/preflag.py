@@ -2,9 +2,11 @@
 
     .venv/bin/python bench/preflag.py
 
-The labelled set (bench/preflag_cases.json) was written for this bench: stories of three articles with
-pairs of facts labelled "conflict" (must be flagged) or "trap" (a difference of scope, rounding or units:
-must not be). Precision counts every conflict the comparison reports on those stories, labelled or not.
+The labelled sets were written for this bench: stories of three articles with pairs of facts labelled
+"conflict" (must be flagged) or "trap" (a difference of scope, rounding or units: must not be). The rules
+were corrected after the first run on bench/preflag_cases.json (precision 0.52, recall 0.69 then), so its
+figures flatter them; bench/preflag_holdout.json was written afterwards and is the honest measure.
+Precision counts every conflict the comparison reports on those stories, labelled or not.
 Speed: extraction and comparison alone (no database), median of several runs, against a baseline in the
 same run, TF-IDF fitted over the same bodies' sentences, which any alignment pays.
 """
@@ -22,6 +24,7 @@ from factcheck.findings.compare import CONFLICTING, Doc, preflag  # noqa: E402
 from factcheck.findings.extract import split_sentences  # noqa: E402
 
 CASES = ROOT / "bench" / "preflag_cases.json"
+HOLDOUT = ROOT / "bench" / "preflag_holdout.json"
 
 
 def seed_suggestions() -> list[Doc]:
@@ -43,8 +46,9 @@ def seed_suggestions() -> list[Doc]:
 SEED: list[Doc] = []
 
 
-def quality() -> None:
-    stories = json.loads(CASES.read_text())["stories"]
+def quality(path: Path, name: str) -> None:
+    print(f"== quality on the {name} ({path.relative_to(ROOT)})")
+    stories = json.loads(path.read_text())["stories"]
     found = missed = false_alarms = traps_flagged = traps = 0
     for story in stories:
         published = date.fromisoformat(story["published"]) if story.get("published") else None
@@ -85,7 +89,6 @@ def quality() -> None:
             print(f"  unlabelled conflict in {story['title']!r}: {sides[0]} vs {sides[-1]}")
     precision = found / (found + false_alarms) if found + false_alarms else 1.0
     recall = found / (found + missed) if found + missed else 1.0
-    print("== quality on the labelled set (bench/preflag_cases.json)")
     print(f"  labelled conflicts found {found} of {found + missed}; traps flagged {traps_flagged} of {traps}")
     print(f"  reported conflicts that are not labelled ones: {false_alarms}")
     print(f"  precision {precision:.2f}   recall {recall:.2f}")
@@ -126,7 +129,8 @@ def speed() -> None:
 
 def main() -> None:
     in_test_database(seed_suggestions)
-    quality()
+    quality(CASES, "tuning set: the rules were corrected after its first run")
+    quality(HOLDOUT, "held-out set: written after the last rule change, never used to change one")
     speed()
 
 
