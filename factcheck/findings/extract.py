@@ -250,7 +250,7 @@ _STOP = re.compile(
     re.I,
 )
 _PLACE = re.compile(
-    r"\b(?:in|at|inside|near|across|within|to|from|into|throughout)\s+"
+    r"\b(?i:in|at|inside|near|across|within|to|from|into|throughout)\s+"
     r"((?:(?:the|neighbou?ring|northern|southern|eastern|western|central|north|south|east|west)\s+)*"
     r"(?:[A-Z][\w’'-]*(?:\s+(?:al-|el-|of\s+)?[A-Z][\w’'-]*)*)(?:\s+(?:air\s*base|airbase|base|airport|province|"
     r"region|city|camp))?)"
@@ -263,6 +263,7 @@ _FACILITY = re.compile(
     r"\b([A-Z][\w’'-]+(?:\s+(?:al-)?[A-Z][\w’'-]+)*\s+(?:[a-z]+\s+)?(?:air\s*base|base|camp|airport|port|plant|"
     r"mine|dam|museum|hospital|prison|station|factory|bridge|refinery))\b"
 )
+_POSSESSIVE_PLACE = re.compile(r"\b([A-Z][a-z][\w-]+)(?:'s|’s)\s+(?!(?:[A-Z]|prime|president|minister|leader))")
 _GENERIC_PLACES = re.compile(r"\b(nationwide|countrywide|nationally|(?<=the )capital)\b", re.I)
 _NOT_PLACES = {"the", "u.s.", "us", "isis", "is", "daesh", "washington", "pentagon"}
 _FUTURE = re.compile(
@@ -287,11 +288,11 @@ def content_tokens(text: str) -> frozenset[str]:
         word = word.lower().strip("'’-.,")
         if not word or word in _STOPWORDS:
             continue
-        words.add(_singular(word))
+        words.add(singular(word))
     return frozenset(words)
 
 
-def _singular(word: str) -> str:
+def singular(word: str) -> str:
     word = word.lower().replace("advisor", "adviser")
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
@@ -314,7 +315,7 @@ def _noun_after(body: str, at: int, limit: int) -> tuple[str, str, int]:
             break
     head, end = "", at
     for word, word_end in phrase_words:
-        key = _singular(word.lower())
+        key = singular(word.lower())
         if key in _NOUN_CLASSES:
             return (
                 " ".join(w for w, _ in phrase_words[: phrase_words.index((word, word_end)) + 1]),
@@ -323,9 +324,9 @@ def _noun_after(body: str, at: int, limit: int) -> tuple[str, str, int]:
             )
     # A count is of a plural noun: "40 fishing boats" counts boats, "12 miners were" miners.
     candidates = [(w, e) for w, e in phrase_words if w.lower() not in _MODIFIERS and not w[0].isupper()]
-    plural = [(w, e) for w, e in candidates if w.lower() in _IRREGULAR_PLURALS or _singular(w) != w.lower()]
+    plural = [(w, e) for w, e in candidates if w.lower() in _IRREGULAR_PLURALS or singular(w) != w.lower()]
     for word, word_end in plural[:1] or candidates[:1]:
-        head, end = _singular(word), word_end
+        head, end = singular(word), word_end
     if not head:
         return "", "", at
     words = [w for w, e in phrase_words if e <= end]
@@ -344,7 +345,7 @@ def _place_of(sentence: Sentence, start: int, end: int) -> tuple[str, ...]:
         if cleaned.split()[0] in MONTHS or cleaned.split()[0].lower() in _WEEKDAYS:
             continue
         candidates.append((sentence.start + match.start(1), cleaned))
-    for pattern in (_PLACE_OF, _FACILITY, _GENERIC_PLACES):
+    for pattern in (_PLACE_OF, _FACILITY, _GENERIC_PLACES, _POSSESSIVE_PLACE):
         for match in pattern.finditer(sentence.text):
             name = match.group(1)
             if name.split()[0].lower() in ("the", "a", "an", "its", "their"):
@@ -478,7 +479,7 @@ def _quantities(body: str, sentence: Sentence, taken: list[tuple[int, int]], dat
             if number_of and not head:
                 what, head = (
                     number_of.group(1) + number_of.group(2),
-                    _NOUN_CLASSES.get(_singular(number_of.group(2)), _singular(number_of.group(2))),
+                    _NOUN_CLASSES.get(singular(number_of.group(2)), singular(number_of.group(2))),
                 )
         else:
             last_head = (what, head)
@@ -488,7 +489,7 @@ def _quantities(body: str, sentence: Sentence, taken: list[tuple[int, int]], dat
         time = "later" if _FUTURE.search(text) else "now"
         if qual == "from" or re.search(r"\bfrom\s*$", before):
             time = "now"
-        elif qual == "to" or re.search(r"\bto\s*$", before) and re.search(r"\bfrom\b", before):
+        elif (qual == "to" or re.search(r"\bto\s*$", before)) and re.search(rf"\bfrom\s+\S*(?:{NUMBER})", before):
             time = "later"
         facts.append(
             Fact(
@@ -504,7 +505,10 @@ def _quantities(body: str, sentence: Sentence, taken: list[tuple[int, int]], dat
                 head=head,
                 place=_place_of(sentence, start, end),
                 time=time,
-                when=next(((d.low, d.high) for d in dates if d.resolved and d.role == "point" and not d.aside), None),
+                when=next(
+                    ((d.low, d.high) for d in dates if d.resolved and d.role in ("point", "covers") and not d.aside),
+                    None,
+                ),
             )
         )
     return facts
@@ -591,6 +595,10 @@ def _role(text_before: str) -> str:
         return "end"
     if re.search(rf"\b{_START_WORDS}\s+(?:the\s+)?$", tail):
         return "start"
+    if re.search(r"\bfor\s+(?:the\s+)?$", tail):
+        return "covers"  # "a budget for next year": the period a thing is for, not when it happened
+    if re.search(r"\b(?:said|says|announced|told|reported|confirmed|stated|added|wrote|declared)\s+(?:\w+\s+)?$", tail):
+        return "report"  # "officials said on Wednesday": when it was said, not when it happened
     return "point"
 
 
