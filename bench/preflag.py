@@ -4,8 +4,9 @@
 
 The labelled sets were written for this bench: stories of three articles with pairs of facts labelled
 "conflict" (must be flagged) or "trap" (a difference of scope, rounding or units: must not be). The rules
-were corrected after the first run on bench/preflag_cases.json (precision 0.52, recall 0.69 then), so its
-figures flatter them; bench/preflag_holdout.json was written afterwards and is the honest measure.
+were corrected after the first run on bench/preflag_cases.json (precision 0.52, recall 0.69 then) and
+after the first run on bench/preflag_holdout.json (0.37, 0.83 then), so their figures flatter them;
+bench/preflag_holdout2.json was written after the last change and is the honest measure.
 Precision counts every conflict the comparison reports on those stories, labelled or not.
 Speed: extraction and comparison alone (no database), median of several runs, against a baseline in the
 same run, TF-IDF fitted over the same bodies' sentences, which any alignment pays.
@@ -25,6 +26,7 @@ from factcheck.findings.extract import split_sentences  # noqa: E402
 
 CASES = ROOT / "bench" / "preflag_cases.json"
 HOLDOUT = ROOT / "bench" / "preflag_holdout.json"
+UNTOUCHED = ROOT / "bench" / "preflag_holdout2.json"
 
 
 def seed_suggestions() -> list[Doc]:
@@ -130,7 +132,8 @@ def speed() -> None:
 def main() -> None:
     in_test_database(seed_suggestions)
     quality(CASES, "tuning set: the rules were corrected after its first run")
-    quality(HOLDOUT, "held-out set: written after the last rule change, never used to change one")
+    quality(HOLDOUT, "second set: held out for one run (0.37/0.83), then used to correct the rules")
+    quality(UNTOUCHED, "third set: written after the last rule change and never used to change one")
     speed()
 
 
