@@ -240,16 +240,38 @@ def _story_phases(extractions: list[Extraction], bodies: list[str]) -> int:
     return most
 
 
+def _claim(item: _Item) -> str:
+    """The fact with the words that lead to it, as the article has them: “the second phase would last through 2026”."""
+    words = item.window.split()[-6:]
+    lead = " ".join(words)
+    return ("…" if len(item.window.split()) > 6 else "") + (lead + " " if lead else "") + item.fact.text
+
+
 def _says(item: _Item) -> str:
     fact = item.fact
-    said = f"{item.doc.label} says “{fact.text}”"
-    if fact.kind == "date" and fact.phrase and fact.phrase not in fact.text:
-        said += f" ({fact.phrase})"
-    elif fact.kind == "quantity" and fact.phrase:
-        said += f" ({fact.phrase}" + (f" {fact.head}s" if fact.head not in ("duration", "person") else "") + ")"
+    said = f"{item.doc.label} says “{_claim(item)}”"
+    value = _value(item)
+    if value and value not in fact.text:
+        said += f" ({value})"
     if fact.note:
         said += f"; {fact.note}"
     return said
+
+
+def _value(item: _Item) -> str:
+    fact = item.fact
+    if fact.kind == "quantity" and fact.head not in ("duration", "person", "dollar", "euro", "pound", "percent"):
+        return f"{fact.phrase} {fact.head}s"
+    return fact.phrase
+
+
+def _relation(a: _Item, b: _Item) -> str:
+    """Why two intervals cannot both hold, in words: which lies wholly before or below the other."""
+    low, high = (a, b) if a.fact.high < b.fact.low else (b, a)
+    if a.fact.kind == "date":
+        first = describe_day_range(low.fact.low, low.fact.high)
+        return f"{first} comes before {describe_day_range(high.fact.low, high.fact.high)}"
+    return f"{_value(low)} is less than {_value(high)}"
 
 
 def preflag(docs: list[Doc]) -> list[Finding]:
@@ -326,14 +348,17 @@ def preflag(docs: list[Doc]) -> list[Finding]:
         key = id(item)
         if conflicts[key]:
             others = conflicts[key]
+            relations = "; ".join(_relation(item, other) for other in others)
             reason = (
                 "; ".join([_says(item)] + [_says(other) for other in others])
-                + ". These cannot both hold unless they speak of different things."
+                + f". They cannot all be true of the same thing ({relations})."
             )
             findings.append(_finding(CONFLICTING, item, others, reason))
         elif agrees[key]:
             others = agrees[key]
             reason = "; ".join([_says(item)] + [_says(other) for other in others]) + ". These agree."
+            if len(others) == 1 and _value(item) != _value(others[0]):
+                reason = reason[:-1] + " within their ranges."
             findings.append(_finding(CONSISTENT, item, others, reason))
         elif key not in seen_elsewhere and _checkable(fact) and not _mentioned_elsewhere(item, docs, lower_bodies):
             reason = _says(item) + ", and no other article of the story gives this figure, date or name."

@@ -78,7 +78,7 @@ _UNITS = {
 _SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 _WORD = r"(?:a dozen|a hundred|a thousand|" + "|".join(sorted((w for w in _UNITS if " " not in w), key=len)[::-1]) + ")"
 _WORD_NUMBER = (
-    rf"{_WORD}(?:[- ]{_WORD})?(?:\s+(?:hundred|thousand|million|billion)(?:\s+(?:and\s+)?{_WORD}(?:-{_WORD})?)?)*"
+    rf"{_WORD}(?:[- ]{_WORD})?(?:\s+(?:dozen|hundred|thousand|million|billion)(?:\s+(?:and\s+)?{_WORD}(?:-{_WORD})?)?)*"
 )
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 NUMBER = rf"(?:(?:{_DIGITS})(?:\s+(?:million|billion|thousand))?|\b{_WORD_NUMBER}\b)"
@@ -97,6 +97,8 @@ def parse_number(text: str) -> float:
             current += _UNITS[word]
         elif word == "hundred":
             current = max(current, 1) * 100
+        elif word == "dozen":
+            current = max(current, 1) * 12
         elif word in _SCALES:
             total += max(current, 1) * _SCALES[word]
             current = 0
