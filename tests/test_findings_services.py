@@ -129,3 +129,11 @@ def test_the_command_refuses_an_unknown_story(db):
 
     with pytest.raises(CommandError, match="No story"):
         call_command("preflag", "--story", "no-such-story")
+
+
+def test_a_suggestion_is_found_by_id_only_for_readers(suggestions, alice, nobody):
+    from factcheck.findings.selectors import suggestion_for_user
+
+    assert suggestion_for_user(user=alice, pk=suggestions[0].pk) == suggestions[0]
+    assert suggestion_for_user(user=alice, pk=10**9) is None
+    assert suggestion_for_user(user=nobody, pk=suggestions[0].pk) is None

@@ -43,3 +43,11 @@ def suggestion_counts(*, story: Story) -> dict[str, int]:
     for kind in Suggestion.objects.filter(story=story).values_list("kind", flat=True):
         counts[kind] += 1
     return counts
+
+
+def suggestion_for_user(*, user, pk: int) -> Suggestion | None:
+    """One suggestion for the accept and dismiss views, or None (the view's 404) for a guessed id or a
+    user who cannot read stories."""
+    if not can_read(user):
+        return None
+    return Suggestion.objects.select_related("story", "article").filter(pk=pk).first()
