@@ -263,3 +263,9 @@ def test_a_conflict_says_in_words_which_value_lies_before_the_other():
     reason = next(f.reason for f in findings if f.kind == CONFLICTING and f.doc_id == 1)
     assert "will be completed by March 2027" in reason
     assert "March 2027 comes before June 2029" in reason
+
+
+def test_a_story_of_one_article_gets_no_unsupported_flags():
+    alone = [Doc(1, "A", "The storm destroyed 340 homes in Leyte on 3 May 2024.")]
+    assert preflag(alone) == []
+    assert preflag([]) == []

@@ -160,27 +160,25 @@ def _window(body: str, fact: Fact, sentence_start: int) -> str:
     return " ".join(body[sentence_start : fact.start].split()[-8:])
 
 
-def _same_scope(a: Fact, b: Fact, phases: int) -> tuple[bool, str]:
-    """Whether two facts could be about the same thing; if not, why (a difference of scope)."""
+def _same_scope(a: Fact, b: Fact, phases: int) -> bool:
+    """Whether two facts could be about the same thing: a difference of scope says they are not."""
     if a.kind != b.kind:
-        return False, "different kinds"
+        return False
     if a.kind == "quantity":
         if a.head != b.head:
-            return False, f"one counts {a.head or 'something else'}, the other {b.head or 'something else'}"
+            return False  # what is counted: troops are not advisers
         if a.place and b.place and not set(a.place) & set(b.place):
-            return False, f"one is in {a.place[0]}, the other in {b.place[0]}"
-        if a.time and b.time and a.time != b.time:
-            return False, "one is a figure now, the other one expected later"
-        return True, ""
+            return False  # where: a country is not one of its bases
+        # when: a figure now is not one expected after a drawdown
+        return not (a.time and b.time and a.time != b.time)
     if a.kind == "date":
         if not (a.resolved and b.resolved):
-            return False, "a relative date could not be resolved"
+            return False  # "last month" without a publication date could be any month
         if a.role != b.role:
-            return False, "one dates an end, the other a start or an event"
-        if a.phase and b.phase and a.phase != b.phase and {a.phase, b.phase} != {phases, 99}:
-            return False, "they date different phases"
-        return True, ""
-    return False, "names are not compared"
+            return False  # a deadline is not the date of an event or a start
+        # the first phase's end is not the second's ("final" is the last numbered one)
+        return not (a.phase and b.phase and a.phase != b.phase and {a.phase, b.phase} != {phases, 99})
+    return False  # names are only checked for a counterpart
 
 
 def _different_times(a: _Item, b: _Item) -> bool:
@@ -322,7 +320,7 @@ def preflag(docs: list[Doc]) -> list[Finding]:
                 score = _alignment(a, b, sim, names, families)
                 if score < ALIGN_MIN[a.fact.role or a.fact.kind]:
                     continue
-                same, _why = _same_scope(a.fact, b.fact, phases)
+                same = _same_scope(a.fact, b.fact, phases)
                 if same and a.fact.kind == "date":
                     same = _same_event(a, b)
                 if same and a.fact.kind == "quantity":
@@ -360,7 +358,12 @@ def preflag(docs: list[Doc]) -> list[Finding]:
             if len(others) == 1 and _value(item) != _value(others[0]):
                 reason = reason[:-1] + " within their ranges."
             findings.append(_finding(CONSISTENT, item, others, reason))
-        elif key not in seen_elsewhere and _checkable(fact) and not _mentioned_elsewhere(item, docs, lower_bodies):
+        elif (
+            len(docs) > 1  # with one article, everything would be "unsupported": say nothing
+            and key not in seen_elsewhere
+            and _checkable(fact)
+            and not _mentioned_elsewhere(item, docs, lower_bodies)
+        ):
             reason = _says(item) + ", and no other article of the story gives this figure, date or name."
             findings.append(_finding(UNSUPPORTED, item, [], reason))
     return findings

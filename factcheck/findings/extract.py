@@ -13,7 +13,7 @@ from __future__ import annotations
 import calendar
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 INF = math.inf
@@ -224,7 +224,6 @@ class Fact:
     phase: int | None = None  # "the second phase" -> 2
     resolved: bool = True
     note: str = ""  # how a relative date was resolved, or why it was not
-    tokens: frozenset[str] = field(default_factory=frozenset)
 
     def overlaps(self, other: Fact) -> bool:
         return self.low <= other.high and other.low <= self.high
@@ -281,17 +280,6 @@ _STOPWORDS = {
     "was", "were", "be", "been", "will", "would", "has", "have", "had", "it", "its", "as", "from", "than",
     "said", "says", "which", "who", "their", "they", "he", "she", "his", "her", "we", "our", "not", "but",
 }  # fmt: skip
-
-
-def content_tokens(text: str) -> frozenset[str]:
-    """Lower-case content words, crudely singular: what two sentences about one thing share."""
-    words = set()
-    for word in _WORD_RE.findall(text):
-        word = word.lower().strip("'’-.,")
-        if not word or word in _STOPWORDS:
-            continue
-        words.add(singular(word))
-    return frozenset(words)
 
 
 def singular(word: str) -> str:
@@ -833,7 +821,6 @@ def extract(body: str, published: date | None = None) -> Extraction:
         names = [n for n in _names(sentence) if not any(f.start <= n.start < f.end for f in found)]
         for fact in found + names:
             fact.text = body[fact.start : fact.end]
-            fact.tokens = content_tokens(sentence.text)
         facts.extend(found + names)
     seen: set[str] = set()
     # A name counts once per article, where it is first written in full.
