@@ -3,6 +3,8 @@
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from factcheck.findings.compare import CONFLICTING, CONSISTENT, Doc, preflag
 
@@ -269,3 +271,32 @@ def test_a_story_of_one_article_gets_no_unsupported_flags():
     alone = [Doc(1, "A", "The storm destroyed 340 homes in Leyte on 3 May 2024.")]
     assert preflag(alone) == []
     assert preflag([]) == []
+
+
+FRAGMENTS = [
+    "The withdrawal will end by September 2025. ",
+    "The withdrawal, scheduled for September 2025, was delayed by at least 9,999 years. ",
+    "Between 250 and 350 advisers will stay at the base. ",
+    "Fewer than 2,000 troops will remain in Iraq. ",
+    "About 2,500 troops were in Iraq last month. ",
+    "The withdrawal will end by 2023. ",
+    "The talks began in December. ",
+    "Carlos Mendoza said 40% of the budget went on schools. ",
+    "\n",
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(FRAGMENTS), min_size=1, max_size=6), min_size=1, max_size=4),
+    st.one_of(st.none(), st.dates()),
+)
+def test_comparison_never_fails_and_points_into_the_right_bodies(stories, published):
+    docs = [Doc(i, f"#{i}", "".join(parts), published) for i, parts in enumerate(stories)]
+    bodies = {doc.id: doc.body for doc in docs}
+    for finding in preflag(docs):
+        assert bodies[finding.doc_id][finding.start : finding.end] == finding.quote
+        assert finding.reason
+        for other in finding.counterparts:
+            assert other.doc_id != finding.doc_id
+            assert bodies[other.doc_id][other.start : other.end] == other.quote

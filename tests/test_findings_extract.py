@@ -4,6 +4,8 @@ import math
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from factcheck.findings.extract import extract, parse_number, split_sentences
 
@@ -119,3 +121,36 @@ def test_a_period_alone_is_a_duration_in_months():
 def test_it_leaves_adjectives_pronouns_and_groups_alone():
     text = "A two-phase plan. One of the main bases closed. The two countries agreed."
     assert [f.text for f in extract(text).facts if f.kind == "quantity"] == []
+
+
+FRAGMENTS = [
+    "Between 250 and 350 ",
+    "advisers ",
+    "fewer than 2,000 troops ",
+    "by the end of September 2025",
+    "delayed by at least 9,999 years ",
+    "in December ",
+    "last month, ",
+    "31 February 2024 ",
+    "U.S. ",
+    "“quoted” ",
+    "🇺🇸 ",
+    "é ",
+    "99999999999999999999 people ",
+    "mid-2028 ",
+    ". ",
+    "\n",
+    "two dozen ",
+    "$1.2 billion ",
+    "48% ",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=25), st.one_of(st.none(), st.dates()))
+def test_extraction_never_fails_and_every_fact_is_its_body_slice(parts, published):
+    body = "".join(parts)
+    extraction = extract(body, published)
+    for fact in extraction.facts:
+        assert body[fact.start : fact.end] == fact.text
+        assert fact.low <= fact.high

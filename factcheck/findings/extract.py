@@ -170,6 +170,8 @@ def describe_day_range(low: float, high: float) -> str:
     """A date interval in words, at the coarsest granularity that states it exactly."""
     if low == -INF and high == INF:
         return "any time"
+    if low == INF or high == -INF:
+        return "beyond any calendar"
     if low == -INF:
         return f"{_day_words(high, end=True)} or earlier"
     if high == INF:
@@ -632,7 +634,10 @@ def _dates(body: str, sentence: Sentence, published: date | None) -> list[Fact]:
         start, end = sentence.start + match.start(group), sentence.start + match.end(group)
         if any(f.start <= start < f.end or start <= f.start < end for f in facts):
             continue
-        resolved = _resolve_relative(words.rstrip("."), published)
+        try:
+            resolved = _resolve_relative(words.rstrip("."), published)
+        except (ValueError, OverflowError):  # "last year" in an article dated year 1
+            resolved = None
         role = _role(text[: match.start(group)])
         if resolved is None:
             fact = _date_fact(body, sentence, start, end, -INF, INF, role, text[: match.start(group)])
@@ -742,6 +747,8 @@ def _add_months(ordinal: float, months: float) -> float:
     whole = int(round(months))
     month_index = day.month - 1 + whole
     year, month = day.year + month_index // 12, month_index % 12 + 1
+    if not date.min.year <= year <= date.max.year:  # "delayed by 9,999 years": past any calendar
+        return INF if year > date.max.year else -INF
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1])).toordinal()
 
 
