@@ -137,3 +137,22 @@ def test_a_suggestion_is_found_by_id_only_for_readers(suggestions, alice, nobody
     assert suggestion_for_user(user=alice, pk=suggestions[0].pk) == suggestions[0]
     assert suggestion_for_user(user=alice, pk=10**9) is None
     assert suggestion_for_user(user=nobody, pk=suggestions[0].pk) is None
+
+
+def test_accepting_over_the_reviewers_own_span_keeps_their_verdict(suggestions, alice):
+    from factcheck.review.services import span_create
+
+    suggestion = _conflict(suggestions, "September 2023", "September 2025")
+    own, _ = span_create(
+        article=suggestion.article,
+        reviewer=alice,
+        start=suggestion.start,
+        end=suggestion.end,
+        quote=suggestion.quote,
+        label="unsupported",
+        note="my own reading",
+    )
+    span, response = suggestion_accept(suggestion=suggestion, reviewer=alice)
+    assert span == own
+    span.refresh_from_db()
+    assert (span.label, span.note, response.span) == ("unsupported", "my own reading", own)

@@ -32,6 +32,8 @@ def story_preflag(*, story: Story) -> list[Suggestion]:
     A suggestion found again (same article, offsets and kind) keeps its row, so reviewers' responses
     to it stay; the ones no longer found go, with their responses.
     """
+    # Two recomputations of one story queue here instead of colliding on the unique offsets.
+    Story.objects.select_for_update().filter(pk=story.pk).first()
     docs = story_docs(story=story)
     bodies = {doc.id: doc.body for doc in docs}
     wanted: dict[tuple, dict] = {}
@@ -80,7 +82,8 @@ def _respond(suggestion: Suggestion, reviewer, response: str, span: Span | None)
 @transaction.atomic
 def suggestion_accept(*, suggestion: Suggestion, reviewer) -> tuple[Span, SuggestionResponse]:
     """The suggestion becomes the reviewer's own span: its kind as the verdict, its reason as the note,
-    its counterparts as evidence. Still blind: it is their span like any other."""
+    its counterparts as evidence. Still blind: it is their span like any other. If the reviewer already
+    marked exactly these offsets, their own span stands unchanged and the response points at it."""
     _check_may_respond(suggestion, reviewer)
     article = suggestion.article
     try:
