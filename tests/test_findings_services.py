@@ -156,3 +156,11 @@ def test_accepting_over_the_reviewers_own_span_keeps_their_verdict(suggestions, 
     assert span == own
     span.refresh_from_db()
     assert (span.label, span.note, response.span) == ("unsupported", "my own reading", own)
+
+
+def test_the_command_says_which_relative_dates_it_could_not_resolve(story):
+    out = StringIO()
+    call_command("preflag", "--story", story.slug, stdout=out)
+    text = out.getvalue()
+    assert "[conflicting]" in text
+    assert "“late last year” is relative and the article has no publication date" in text

@@ -4,6 +4,7 @@ from django.db.models import Prefetch, QuerySet
 
 from factcheck.articles.access import can_read
 from factcheck.articles.models import Article, Story
+from factcheck.findings.extract import extract
 from factcheck.findings.models import Kind, Suggestion, SuggestionResponse
 
 
@@ -51,3 +52,13 @@ def suggestion_for_user(*, user, pk: int) -> Suggestion | None:
     if not can_read(user):
         return None
     return Suggestion.objects.select_related("story", "article").filter(pk=pk).first()
+
+
+def story_unresolved(*, story: Story) -> list[tuple[int, str]]:
+    """(article id, note) for each relative date left unresolved because its article has no publication date."""
+    notes = []
+    for article in story.articles.only("pk", "body", "published").order_by("published", "pk"):
+        for fact in extract(article.body, article.published).facts:
+            if fact.kind == "date" and not fact.resolved:
+                notes.append((article.pk, fact.note))
+    return notes

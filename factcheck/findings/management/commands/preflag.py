@@ -5,6 +5,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from factcheck.articles.models import Story
+from factcheck.findings.selectors import story_unresolved
 from factcheck.findings.services import story_preflag
 
 
@@ -46,3 +47,5 @@ class Command(BaseCommand):
             kind: sum(1 for i in items if i["kind"] == kind) for kind in ("conflicting", "consistent", "unsupported")
         }
         self.stdout.write(", ".join(f"{n} {kind}" for kind, n in counts.items()))
+        for article_id, note in story_unresolved(story=found):
+            self.stdout.write(f"note: {titles[article_id]}: {note}")
