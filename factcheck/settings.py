@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "factcheck.articles",
     "factcheck.review",
     "factcheck.consensus",
+    "factcheck.findings",
     "factcheck.workflow",
     "factcheck.exports",
 ]

@@ -1,0 +1,71 @@
+"""Pre-flag suggestions and each reviewer's answer to them; stored apart from spans, so never a verdict."""
+
+from django.conf import settings
+from django.db import models
+
+from factcheck.articles.models import Article, Story
+
+
+class Kind(models.TextChoices):
+    # The same three words as a verdict's label, so an accepted suggestion becomes that verdict.
+    CONFLICTING = "conflicting", "Possible conflict"
+    CONSISTENT = "consistent", "Consistent"
+    UNSUPPORTED = "unsupported", "Possibly unsupported"
+
+
+class Suggestion(models.Model):
+    """A fact at code points [start, end) of an article, what the other articles say of it, and why."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="suggestions")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="suggestions")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    quote = models.TextField()
+    # [{"article": <id>, "start": int, "end": int, "quote": str}], offsets into that article's body.
+    counterparts = models.JSONField(default=list, blank=True)
+    reason = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["article", "start", "end", "kind"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(start__gte=0, end__gt=models.F("start")),
+                name="suggestion_start_before_end",
+            ),
+            models.CheckConstraint(condition=models.Q(kind__in=Kind.values), name="suggestion_kind_valid"),
+            # One suggestion per fact: recomputing finds the same row again and keeps its responses.
+            models.UniqueConstraint(fields=["article", "start", "end", "kind"], name="suggestion_unique_per_fact"),
+        ]
+        indexes = [models.Index(fields=["story", "kind"], name="suggestion_story_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.quote[:60]}"
+
+
+class Response(models.TextChoices):
+    ACCEPTED = "accepted", "Accepted"
+    DISMISSED = "dismissed", "Dismissed"
+
+
+class SuggestionResponse(models.Model):
+    """What one reviewer did with a suggestion; an accepted one points at the span it became."""
+
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="responses")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    response = models.CharField(max_length=16, choices=Response.choices)
+    span = models.ForeignKey("review.Span", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["suggestion", "reviewer"]
+        constraints = [
+            models.UniqueConstraint(fields=["suggestion", "reviewer"], name="suggestion_response_unique"),
+            models.CheckConstraint(condition=models.Q(response__in=Response.values), name="suggestion_response_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} {self.response} {self.suggestion_id}"
