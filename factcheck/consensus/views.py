@@ -163,30 +163,38 @@ def _counts(groups: list[ClaimGroup]) -> dict[str, int]:
     }
 
 
-@login_required
-@require_POST
-def review_submit(request: HttpRequest, slug: str) -> HttpResponse:
+def _blind_phase_move(request: HttpRequest, slug: str, move, done: str) -> HttpResponse:
+    """Submit a review or open the discussion: the service decides, the page says what changed."""
     story = get_story_for_user(request, slug)
     try:
-        _, created = review_services.review_submit(story=story, reviewer=request.user)
+        _, created = move(story=story, user=request.user)
     except Refused as exc:
         return refusal_response(exc)
     if created:
-        messages.success(request, "Your review is submitted. You now see the other reviewers' verdicts.")
+        messages.success(request, done)
     return redirect("story-consensus", slug=story.slug)
+
+
+@login_required
+@require_POST
+def review_submit(request: HttpRequest, slug: str) -> HttpResponse:
+    return _blind_phase_move(
+        request,
+        slug,
+        lambda story, user: review_services.review_submit(story=story, reviewer=user),
+        "Your review is submitted. You now see the other reviewers' verdicts.",
+    )
 
 
 @login_required
 @require_POST
 def discussion_open(request: HttpRequest, slug: str) -> HttpResponse:
-    story = get_story_for_user(request, slug)
-    try:
-        _, created = review_services.discussion_open(story=story, editor=request.user)
-    except Refused as exc:
-        return refusal_response(exc)
-    if created:
-        messages.success(request, "The story is open for discussion: every reviewer now sees all verdicts.")
-    return redirect("story-consensus", slug=story.slug)
+    return _blind_phase_move(
+        request,
+        slug,
+        lambda story, user: review_services.discussion_open(story=story, editor=user),
+        "The story is open for discussion: every reviewer now sees all verdicts.",
+    )
 
 
 # ---- one claim group: verdicts, thread, decision -----------------------------------------------

@@ -10,6 +10,11 @@ from factcheck.articles.models import Article, Story
 CONTEXT_CHARS = 32
 
 
+def start_before_end(name: str) -> models.CheckConstraint:
+    """A half-open range of code points, [start, end), that holds at least one."""
+    return models.CheckConstraint(condition=models.Q(start__gte=0, end__gt=models.F("start")), name=name)
+
+
 class Label(models.TextChoices):
     CONSISTENT = "consistent", "Consistent"
     CONFLICTING = "conflicting", "Conflicting"
@@ -38,10 +43,7 @@ class Span(models.Model):
     class Meta:
         ordering = ["article", "start", "end", "pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(start__gte=0, end__gt=models.F("start")),
-                name="span_start_before_end",
-            ),
+            start_before_end("span_start_before_end"),
             models.CheckConstraint(condition=models.Q(label__in=Label.values), name="span_label_valid"),
             models.UniqueConstraint(fields=["article", "reviewer", "start", "end"], name="span_unique_per_reviewer"),
         ]
@@ -70,10 +72,7 @@ class Evidence(models.Model):
         ordering = ["span", "article", "start", "pk"]
         verbose_name_plural = "evidence"
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(start__gte=0, end__gt=models.F("start")),
-                name="evidence_start_before_end",
-            ),
+            start_before_end("evidence_start_before_end"),
             models.UniqueConstraint(fields=["span", "article", "start", "end"], name="evidence_unique_per_span"),
         ]
 
@@ -135,9 +134,7 @@ class ClaimGroup(models.Model):
     class Meta:
         ordering = ["article", "start", "end", "pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(start__gte=0, end__gt=models.F("start")), name="group_start_before_end"
-            ),
+            start_before_end("group_start_before_end"),
             models.CheckConstraint(condition=models.Q(status__in=GroupStatus.values), name="group_status_valid"),
             models.CheckConstraint(
                 condition=models.Q(final_label="") | models.Q(final_label__in=Label.values),
