@@ -67,7 +67,7 @@ def test_the_story_changelist_shows_state_counts_and_last_change(client, erin, a
     assert row.agreement == expected and expected.alpha is not None
     html = response.content.decode()
     assert f">{expected.alpha:.2f}</span>" in html
-    assert '<span class="fc-state fc-state-in_review">In review</span>' in html
+    assert '<span class="state state-in_review fc-state fc-state-in_review">In review</span>' in html
     assert f'name="seen_version_{story.pk}" value="{story.version}"' in html
 
 

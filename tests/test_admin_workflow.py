@@ -77,7 +77,7 @@ def test_an_approval_from_a_stale_change_page_is_refused_and_overwrites_nothing(
     frank = make_user("frank", "Editors", is_staff=True)
     story = put(story, S.READY)
     client.force_login(erin)
-    seen = client.get(change_url(story)).context["workflow"]["seen_version"]
+    seen = client.get(change_url(story)).context["workflow"].seen_version
     story_transition(story=story, user=frank, target=S.CHANGES_REQUESTED, seen_version=seen, reason="Quote 3 is off.")
 
     response = client.post(move_url(story), {"target": "approved", "seen_version": seen})

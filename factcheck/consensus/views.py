@@ -19,6 +19,7 @@ from factcheck.review import services as review_services
 from factcheck.review.access import get_group_for_user, get_story_for_user, is_editor, is_reviewer, story_access
 from factcheck.review.models import ClaimGroup, GroupStatus, Label, Span
 from factcheck.review.rules import Vote, reviewer_votes
+from factcheck.text import clip
 
 LABEL_TEXT = dict(Label.choices)
 
@@ -63,12 +64,6 @@ class Cell:
     spans: list
 
 
-def _clip(text: str, limit: int) -> str:
-    # Django's truncatechars normalises every string it sees; on a page of thousands of cells a plain
-    # slice of the few long ones is several times cheaper (bench/consensus.py).
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 def _group_rows(groups: list[ClaimGroup], spans: list[Span], reviewers: list, bodies: dict[int, str]) -> None:
     by_group: dict[int, list[Span]] = defaultdict(list)
     for span in spans:
@@ -80,10 +75,10 @@ def _group_rows(groups: list[ClaimGroup], spans: list[Span], reviewers: list, bo
             by_reviewer[span.reviewer_id].append(span)
         group.cells = [Cell(reviewer, by_reviewer.get(reviewer.pk, [])) for reviewer in reviewers]
         group.claim = bodies[group.article_id][group.start : group.end]
-        group.short_claim = _clip(group.claim, 180)
+        group.short_claim = clip(group.claim, 180)
         for span in mine:
-            span.short_quote = "" if span.quote == group.claim else _clip(span.quote, 70)
-            span.short_note = _clip(span.note, 90)
+            span.short_quote = "" if span.quote == group.claim else clip(span.quote, 70)
+            span.short_note = clip(span.note, 90)
             span.label_text = LABEL_TEXT.get(span.label, span.label)
         # The same one-vote-per-reviewer reading as the rule that set the group's status.
         votes = list(reviewer_votes(Vote(s.reviewer_id, s.label, s.start, s.end) for s in mine).values())

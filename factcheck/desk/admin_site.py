@@ -3,7 +3,6 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from factcheck.review.access import is_editor
@@ -11,10 +10,6 @@ from factcheck.review.access import is_editor
 STALE_EDIT = (
     "Someone changed this %(name)s since you opened it; reload the page and make your change again. Nothing was saved."
 )
-
-
-def state_badge(story) -> str:
-    return format_html('<span class="fc-state fc-state-{}">{}</span>', story.state, story.get_state_display())
 
 
 class FactcheckAdminSite(admin.AdminSite):

@@ -11,6 +11,7 @@ from factcheck.articles.models import Article
 from factcheck.review import segments
 from factcheck.review.models import Evidence, Label, Span
 from factcheck.review.selectors import visible_spans
+from factcheck.text import clip
 
 # A list of 1,000 verdicts would outweigh the article itself; longer lists open on demand.
 LIST_LIMIT = 50
@@ -39,19 +40,13 @@ class SpanRow:
     def get_label_display(self) -> str:
         return Label(self.label).label
 
-    # Plain slicing rather than the truncatechars filter, which walks every character: 50 list
-    # entries with two truncations each were a tenth of the page's server time.
     @property
     def short(self) -> str:
-        return _cut(self.quote, 160)
+        return clip(self.quote, 160)
 
     @property
     def short_label(self) -> str:
-        return _cut(self.quote, 40)
-
-
-def _cut(text: str, size: int) -> str:
-    return text if len(text) <= size else text[: size - 1].rstrip() + "…"
+        return clip(self.quote, 40)
 
 
 @dataclass

@@ -493,15 +493,6 @@
 
   // ---- htmx ------------------------------------------------------------------------------------
 
-  // A refused save (400/403) carries a message for the verdict bar: swap it in, like a success.
-  document.addEventListener("htmx:beforeSwap", function (event) {
-    var code = event.detail.xhr.status;
-    if (code === 400 || code === 403) {
-      event.detail.shouldSwap = true;
-      event.detail.isError = false;
-    }
-  });
-
   // An outerHTML swap replaces the target, so look the message up again rather than use the event's.
   document.addEventListener("htmx:afterSwap", function () {
     document.querySelectorAll(".form-error").forEach(function (error) {

@@ -4,11 +4,13 @@ from django.contrib import admin
 from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
-from factcheck.desk.admin_site import AuditedAdmin, StaleEditGuard, state_badge
+from factcheck.desk.admin_site import AuditedAdmin, StaleEditGuard
 from factcheck.desk.filters import reviewer_filter, story_state_filter
 from factcheck.exports.resources import VerdictResource
 from factcheck.review.models import Evidence, Span
 from factcheck.review.services import span_update
+from factcheck.text import clip
+from factcheck.workflow.panels import state_badge
 
 
 class EvidenceInline(admin.TabularInline):
@@ -97,12 +99,11 @@ class SpanAdmin(ExportMixin, StaleEditGuard, AuditedAdmin):
 
     @admin.display(description="Quote")
     def short_quote(self, span: Span) -> str:
-        return span.quote if len(span.quote) <= 80 else span.quote[:79] + "…"
+        return clip(span.quote, 80)
 
     @admin.display(description="Article", ordering="article__title")
     def article_title(self, span: Span) -> str:
-        title = span.article.title
-        return title if len(title) <= 48 else title[:47] + "…"
+        return clip(span.article.title, 48)
 
     @admin.display(description="Story", ordering="article__story__title")
     def story(self, span: Span) -> str:
@@ -110,7 +111,7 @@ class SpanAdmin(ExportMixin, StaleEditGuard, AuditedAdmin):
 
     @admin.display(description="Story state", ordering="article__story__state")
     def story_state(self, span: Span) -> str:
-        return state_badge(span.article.story)
+        return state_badge(span.article.story.state)
 
     @admin.display(description="Group", ordering="group__status")
     def group_status(self, span: Span) -> str:

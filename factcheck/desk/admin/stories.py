@@ -16,12 +16,12 @@ from import_export.formats.base_formats import CSV
 from factcheck.articles.models import Article, Story, StoryState
 from factcheck.consensus.agreement import Agreement
 from factcheck.desk import selectors
-from factcheck.desk.admin_site import AuditedAdmin, StaleEditGuard, count_column, state_badge
+from factcheck.desk.admin_site import AuditedAdmin, StaleEditGuard, count_column
 from factcheck.desk.filters import label_filter, reviewer_filter, story_state_filter
 from factcheck.exports.resources import ArticleImportResource
 from factcheck.refusals import refusal
 from factcheck.review.models import ClaimGroup, Span
-from factcheck.workflow import transitions
+from factcheck.workflow.panels import MovePanel, move_panel, state_badge
 from factcheck.workflow.services import StaleStory, TransitionRefused, stories_transition, story_transition
 
 SEEN_VERSION = "seen_version_%s"
@@ -134,13 +134,16 @@ class StoryAdmin(StaleEditGuard, AuditedAdmin):
 
     @admin.display(description="State")
     def state_display(self, story: Story) -> str:
-        return state_badge(story)
+        return state_badge(story.state)
 
     @admin.display(description="State", ordering="queue")
     def state_column(self, story: Story) -> str:
         # The version the editor saw travels with a bulk action, in the changelist's own form.
         return format_html(
-            '{}<input type="hidden" name="{}" value="{}">', state_badge(story), SEEN_VERSION % story.pk, story.version
+            '{}<input type="hidden" name="{}" value="{}">',
+            state_badge(story.state),
+            SEEN_VERSION % story.pk,
+            story.version,
         )
 
     article_count = count_column("article_count", "Articles")
@@ -216,15 +219,9 @@ class StoryAdmin(StaleEditGuard, AuditedAdmin):
         move = self.admin_site.admin_view(self.transition_view)
         return [path("<path:object_id>/transition/", move, name="articles_story_transition"), *urls]
 
-    def _panel_context(self, request: HttpRequest, story: Story, **extra) -> dict:
-        moves = transitions.allowed(story.state, transitions.roles_of(request.user))
-        return {
-            "story": story,
-            "moves": moves,
-            "needs_reason": any(m.needs_reason for m in moves),
-            "seen_version": story.version,
-            **extra,
-        }
+    def _panel_context(self, request: HttpRequest, story: Story, **state) -> MovePanel:
+        action = reverse("admin:articles_story_transition", args=[story.pk])
+        return move_panel(story=story, user=request.user, action=action, desk=True, **state)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         story = self.get_object(request, object_id)
@@ -427,7 +424,7 @@ class ArticleAdmin(ImportMixin, StaleEditGuard, AuditedAdmin):
 
     @admin.display(description="Story state", ordering="story__state")
     def story_state(self, article: Article) -> str:
-        return state_badge(article.story)
+        return state_badge(article.story.state)
 
     span_count = count_column("span_count", "Spans")
 

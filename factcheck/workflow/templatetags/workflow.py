@@ -1,21 +1,26 @@
-"""The review moves panel for the story page: which buttons this user gets comes from the state table."""
+"""The review-moves panel and the state badge for templates (factcheck/workflow/panels.py builds both)."""
 
 from django import template
+from django.urls import reverse
 
-from factcheck.workflow import transitions
+from factcheck.workflow import panels
 
 register = template.Library()
 
 
 @register.inclusion_tag("workflow/panel.html", takes_context=True)
 def review_panel(context, story):
-    moves = transitions.allowed(story.state, transitions.roles_of(context["request"].user))
-    return {
-        "story": story,
-        "moves": moves,
-        "needs_reason": any(m.needs_reason for m in moves),
-        "error": context.get("workflow_error", ""),
-        "error_field": context.get("workflow_error_field"),
-        "reason": context.get("workflow_reason", ""),
-        "csrf_token": context.get("csrf_token"),
-    }
+    panel = panels.move_panel(
+        story=story,
+        user=context["request"].user,
+        action=reverse("story-transition", args=[story.slug]),
+        error=context.get("workflow_error", ""),
+        error_field=context.get("workflow_error_field"),
+        reason=context.get("workflow_reason", ""),
+    )
+    return {"panel": panel, "csrf_token": context.get("csrf_token")}
+
+
+@register.simple_tag
+def state_badge(story_or_state):
+    return panels.state_badge(getattr(story_or_state, "state", story_or_state))
