@@ -167,7 +167,8 @@ def test_a_saved_selection_sits_on_the_same_characters_after_a_reload(on_page, u
           const root = document.getElementById("article-body");
           const index = JSON.parse(document.getElementById("span-index").textContent);
           const [, start, end] = index.find((s) => String(s[0]) === id);
-          const marks = [...root.querySelectorAll("mark")].filter((m) => start <= +m.dataset.o && +m.dataset.o < end);
+          const marks = [...root.querySelectorAll("mark")]
+            .filter((m) => start <= +m.dataset.offset && +m.dataset.offset < end);
           const range = document.createRange();
           range.setStart(marks[0], 0);
           range.setEnd(marks[marks.length - 1], marks[marks.length - 1].childNodes.length);

@@ -69,7 +69,7 @@ def marks_of(page, span_id: int) -> str:
              const index = JSON.parse(document.getElementById('span-index').textContent);
              const [, start, end] = index.find((s) => s[0] === id);
              return [...document.querySelectorAll('#article-body mark')]
-               .filter((m) => start <= +m.dataset.o && +m.dataset.o < end).map((m) => m.textContent).join('');
+               .filter((m) => start <= +m.dataset.offset && +m.dataset.offset < end).map((m) => m.textContent).join('');
            }""",
         span_id,
     )
@@ -250,7 +250,7 @@ def test_in_the_compare_view_a_reviewer_links_evidence_and_hovering_shows_it(
     assert (evidence.span, evidence.article, evidence.start, evidence.quote) == (span, other, ev_start, passage)
     linked = page.locator(f'[data-evidence-source] mark[data-evidence="{evidence.pk}"]')
     expect(linked).to_have_text(passage)
-    page.locator(f'#article-body mark[data-o="{span.start}"]').hover()
+    page.locator(f'#article-body mark[data-offset="{span.start}"]').hover()
     expect(linked).to_have_class(re.compile(r"\blinked\b"))
     expect(page.locator("#span-card")).to_contain_text(passage)
     page.screenshot(path=output_path / "compare.png", full_page=True)
@@ -295,10 +295,10 @@ def test_clicking_a_highlight_takes_the_reviewer_to_its_verdict(page, live_serve
     )
     login(page, live_server, "alice")
     page.goto(live_server.url + article.get_absolute_url())
-    mark = page.locator(f'#article-body mark[data-o="{span.start}"]')
+    mark = page.locator(f'#article-body mark[data-offset="{span.start}"]')
     # The mark lists no ids: the script derives the spans covering it from the page's span index.
     covering = """m => JSON.parse(document.getElementById('span-index').textContent)
-        .filter(s => s[1] <= +m.dataset.o && +m.dataset.o < s[2]).map(s => s[0])"""
+        .filter(s => s[1] <= +m.dataset.offset && +m.dataset.offset < s[2]).map(s => s[0])"""
     assert mark.evaluate(covering) == [span.pk]
     mark.click()
     edit = page.locator(f"#span-{span.pk} .edit-link")

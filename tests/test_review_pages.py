@@ -89,7 +89,7 @@ def test_the_page_text_is_the_body_exactly_with_flat_marks(client, alice, articl
     index = json.loads(re.search(r'<script id="span-index" type="application/json">(.*?)</script>', content).group(1))
     covering = {
         int(o): [pk for pk, start, end in index if start <= int(o) < end]
-        for o in re.findall(r'<mark [^>]*data-o="(\d+)"', fragment)
+        for o in re.findall(r'<mark [^>]*data-offset="(\d+)"', fragment)
     }
     spans = {span.start: span.pk for span in article.spans.all()}
     assert covering[20] == [spans[10], spans[20]] and covering[50] == [spans[10], spans[50]]
@@ -111,10 +111,10 @@ def test_the_page_lists_the_reviewers_spans_with_counts_per_label(client, alice,
     span_create(article=article, reviewer=bob, start=30, end=35, quote=article.body[30:35], label="consistent")
     client.force_login(alice)
     response = client.get(article.get_absolute_url())
-    ws = response.context["ws"]
-    assert [(c.value, c.count) for c in ws.counts] == [("consistent", 1), ("conflicting", 2), ("unsupported", 0)]
-    assert [s.reviewer_id for s in ws.own_spans] == [alice.pk] * 3
-    rows = {row.article.pk: (row.total, [c.count for c in row.counts]) for row in ws.story_rows}
+    workspace = response.context["workspace"]
+    assert [(c.value, c.count) for c in workspace.counts] == [("consistent", 1), ("conflicting", 2), ("unsupported", 0)]
+    assert [s.reviewer_id for s in workspace.own_spans] == [alice.pk] * 3
+    rows = {row.article.pk: (row.total, [c.count for c in row.counts]) for row in workspace.story_rows}
     assert rows[article.pk] == (3, [1, 2, 0]) and rows[other.pk] == (1, [0, 0, 1])
     content = response.content.decode()
     assert content.count('class="span-item"') == 3
@@ -172,7 +172,7 @@ def test_the_article_page_costs_the_same_queries_whatever_the_number_of_spans(
     with django_assert_num_queries(ARTICLE_PAGE_QUERIES):
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
-    assert len(response.context["ws"].own_spans) == Span.objects.filter(article=article).count()
+    assert len(response.context["workspace"].own_spans) == Span.objects.filter(article=article).count()
     assert text_of(body_html(response)) == article.body
 
 
@@ -260,5 +260,5 @@ def test_a_long_list_shows_the_first_verdicts_and_opens_in_full_on_demand(client
     assert f"Show all {LIST_LIMIT + 10} verdicts" in content and "(10 more)" in content
     full = client.get(article.get_absolute_url(), {"all": "1"}, headers={"HX-Request": "true"}).content.decode()
     assert full.count('class="span-item"') == LIST_LIMIT + 10 and "Show all" not in full
-    counts = {c.value: c.count for c in client.get(article.get_absolute_url()).context["ws"].counts}
+    counts = {c.value: c.count for c in client.get(article.get_absolute_url()).context["workspace"].counts}
     assert sum(counts.values()) == LIST_LIMIT + 10

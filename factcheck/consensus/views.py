@@ -83,7 +83,7 @@ def _group_rows(groups: list[ClaimGroup], spans: list[Span], reviewers: list, bo
         # The same one-vote-per-reviewer reading as the rule that set the group's status.
         votes = list(reviewer_votes(Vote(s.reviewer_id, s.label, s.start, s.end) for s in mine).values())
         group.labels = sorted({span.label for span in mine})
-        group.top = max((votes.count(label) for label in set(votes)), default=0)
+        group.agreeing = max((votes.count(label) for label in set(votes)), default=0)
 
 
 @login_required
@@ -158,38 +158,32 @@ def _counts(groups: list[ClaimGroup]) -> dict[str, int]:
     }
 
 
-def _blind_phase_move(request: HttpRequest, slug: str, move, done: str) -> HttpResponse:
-    """Submit a review or open the discussion: the service decides, the page says what changed."""
+# Ending the blind phase: a reviewer submits their review, or an editor opens the story for discussion.
+BLIND_PHASE_ENDS = {
+    "submit": (
+        lambda story, user: review_services.review_submit(story=story, reviewer=user),
+        "Your review is submitted. You now see the other reviewers' verdicts.",
+    ),
+    "discuss": (
+        lambda story, user: review_services.discussion_open(story=story, editor=user),
+        "The story is open for discussion: every reviewer now sees all verdicts.",
+    ),
+}
+
+
+@login_required
+@require_POST
+def end_blind_phase(request: HttpRequest, slug: str, how: str) -> HttpResponse:
+    """The service decides whether this user may; the page says what changed."""
     story = get_story_for_user(request, slug)
+    write, done = BLIND_PHASE_ENDS[how]
     try:
-        _, created = move(story=story, user=request.user)
+        _, created = write(story=story, user=request.user)
     except Refused as exc:
         return refusal_response(exc)
     if created:
         messages.success(request, done)
     return redirect("story-consensus", slug=story.slug)
-
-
-@login_required
-@require_POST
-def review_submit(request: HttpRequest, slug: str) -> HttpResponse:
-    return _blind_phase_move(
-        request,
-        slug,
-        lambda story, user: review_services.review_submit(story=story, reviewer=user),
-        "Your review is submitted. You now see the other reviewers' verdicts.",
-    )
-
-
-@login_required
-@require_POST
-def discussion_open(request: HttpRequest, slug: str) -> HttpResponse:
-    return _blind_phase_move(
-        request,
-        slug,
-        lambda story, user: review_services.discussion_open(story=story, editor=user),
-        "The story is open for discussion: every reviewer now sees all verdicts.",
-    )
 
 
 # ---- one claim group: verdicts, thread, decision -----------------------------------------------
@@ -230,7 +224,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
+def post_comment(request: HttpRequest, pk: int) -> HttpResponse:
     group = get_group_for_user(request, pk)
     text = request.POST.get("text", "")
     try:
@@ -249,7 +243,7 @@ def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def verdict_change(request: HttpRequest, pk: int, span_pk: int) -> HttpResponse:
+def change_verdict(request: HttpRequest, pk: int, span_pk: int) -> HttpResponse:
     group = get_group_for_user(request, pk)
     # Only one's own span in this group: anyone else's id is a 404, like a guess.
     span = get_object_or_404(
@@ -269,7 +263,7 @@ def verdict_change(request: HttpRequest, pk: int, span_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def group_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def decide_group(request: HttpRequest, pk: int) -> HttpResponse:
     group = get_group_for_user(request, pk)
     template = "consensus/group.html#decision" if request.htmx else "consensus/group.html"
     label, note = request.POST.get("final_label", ""), request.POST.get("final_note", "")

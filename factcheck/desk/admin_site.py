@@ -61,6 +61,22 @@ class AuditedAdmin(SimpleHistoryAdmin):
         return actions
 
 
+class ReadOnlyInline(admin.TabularInline):
+    """A list of related rows to read; each is changed on its own page or by its own service, never here.
+
+    `fields` are shown read-only, and `readonly_fields` follows them unless a subclass says otherwise.
+    """
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 class GuardedModelForm(forms.ModelForm):
     """A change form that carries the token of the object as the editor opened it (see StaleEditGuard)."""
 

@@ -92,7 +92,7 @@ def render(
 ) -> SafeString:
     """The body as HTML whose text content is exactly `body`: plain text between flat <mark>s.
 
-    With `offsets`, a mark carries only its start (data-o) instead of the ids covering it: the page
+    With `offsets`, a mark carries only its start (data-offset) instead of the ids covering it: the page
     sends each span's range once and the script derives a mark's spans, which keeps a page with
     many overlapping spans small (the id lists were most of its bytes).
     """
@@ -102,7 +102,7 @@ def render(
         if not segment.covers:
             parts.append(text)
             continue
-        ids = f'o="{segment.start}"' if offsets else f'{attribute}="{" ".join(map(str, segment.covers))}"'
+        ids = f'offset="{segment.start}"' if offsets else f'{attribute}="{" ".join(map(str, segment.covers))}"'
         cue = "".join([CUES.get(label, "") for label in segment.ending]) if cues else ""
         cue_attr = f' data-cue="{cue}"' if cue else ""
         parts.append(f'<mark class="{segment.css}" data-{ids}{cue_attr}>{text}</mark>')

@@ -8,7 +8,7 @@ urlpatterns = [
     path("articles/<int:pk>/", views.article_detail, name="article-detail"),
     path("articles/<int:pk>/raw/", views.article_raw, name="article-raw"),
     path("articles/<int:pk>/compare/", views.article_compare, name="article-compare"),
-    path("articles/<int:pk>/spans/", views.span_create, name="span-create"),
-    path("spans/<int:pk>/edit/", views.span_update, name="span-update"),
-    path("spans/<int:pk>/delete/", views.span_delete, name="span-delete"),
+    path("articles/<int:pk>/spans/", views.post_span, name="span-create"),
+    path("spans/<int:pk>/edit/", views.edit_span, name="span-update"),
+    path("spans/<int:pk>/delete/", views.delete_span, name="span-delete"),
 ]

@@ -17,7 +17,7 @@ from factcheck.review.forms import SpanCreateForm, SpanUpdateForm
 from factcheck.review.models import Label, Span
 from factcheck.review.segments import CUES
 from factcheck.review.services import EvidenceRef
-from factcheck.review.workspace import body_class, evidence_pane, workspace
+from factcheck.review.workspace import article_workspace, body_class, evidence_pane
 
 REFUSALS = (Refused, ValidationError)
 LEGEND = [(value, name, CUES[value]) for value, name in Label.choices]
@@ -25,15 +25,15 @@ LEGEND = [(value, name, CUES[value]) for value, name in Label.choices]
 
 def _context(request: HttpRequest, article: Article, *, keep: int | None = None, **extra) -> dict:
     story = article.story
-    ws = workspace(article=article, user=request.user)
+    workspace = article_workspace(article=article, user=request.user)
     show_all = request.GET.get("all") == "1" or request.POST.get("all") == "1"
-    listed = ws.listed(show_all=show_all, keep=keep)
+    listed = workspace.listed(show_all=show_all, keep=keep)
     return {
         "article": article,
         "story": story,
-        "ws": ws,
+        "workspace": workspace,
         "listed": listed,
-        "unlisted": ws.total - len(listed),
+        "unlisted": workspace.total - len(listed),
         "writable": story.is_open_for_review and is_reviewer(request.user),
         "closed": not story.is_open_for_review,
         "legend": LEGEND,
@@ -89,7 +89,7 @@ def article_compare(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(article)
     other = _other_article(request, article, other_pk)
     context = _context(request, article, other=other, compare_with=other.pk)
-    context["other_html"] = evidence_pane(evidence=context["ws"].evidence, other=other)
+    context["other_html"] = evidence_pane(evidence=context["workspace"].evidence, other=other)
     context["other_class"] = body_class(other.body)
     if request.htmx:
         return render(request, "review/compare.html#evidence-pane", context)
@@ -128,7 +128,7 @@ def _saved(request: HttpRequest, article: Article, span: Span | None, event: str
             {
                 **context,
                 "other": other,
-                "other_html": evidence_pane(evidence=context["ws"].evidence, other=other),
+                "other_html": evidence_pane(evidence=context["workspace"].evidence, other=other),
                 "other_class": body_class(other.body),
             },
             request=request,
@@ -140,7 +140,7 @@ def _saved(request: HttpRequest, article: Article, span: Span | None, event: str
 
 @login_required
 @require_POST
-def span_create(request: HttpRequest, pk: int) -> HttpResponse:
+def post_span(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_article_for_user(request, pk)
     form = SpanCreateForm(request.POST)
     if not form.is_valid():
@@ -167,7 +167,7 @@ def _form_message(form) -> str:
 
 
 @login_required
-def span_update(request: HttpRequest, pk: int) -> HttpResponse:
+def edit_span(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the span's editor (in the list, or the whole page without htmx); POST: save it."""
     span = get_span_for_user(request, pk)
     article = span.article
@@ -208,7 +208,7 @@ def span_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def span_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def delete_span(request: HttpRequest, pk: int) -> HttpResponse:
     span = get_span_for_user(request, pk)
     article = span.article
     try:

@@ -99,7 +99,7 @@ def _label_counts(counter: Counter) -> list[LabelCount]:
     return [LabelCount(value, name, segments.CUES[value], counter.get(value, 0)) for value, name in Label.choices]
 
 
-def workspace(*, article: Article, user) -> Workspace:
+def article_workspace(*, article: Article, user) -> Workspace:
     """Everything the article page shows, in four queries whatever the number of spans."""
     # Plain rows, not model instances: with 1,000 spans, building models costs more than the query.
     spans = [

@@ -363,7 +363,7 @@
   }
 
   document.addEventListener("click", function (event) {
-    var mark = event.target.closest && event.target.closest("[data-claim-source] mark[data-o]");
+    var mark = event.target.closest && event.target.closest("[data-claim-source] mark[data-offset]");
     if (mark && window.getSelection().isCollapsed && !(bar() && !bar().hidden)) {
       goToSpan(mark);
       return;
@@ -392,7 +392,7 @@
 
   // ---- hover: a span's verdict and its evidence ---------------------------------------------------
 
-  // [[id, start, end], ...] in reading order; marks carry only their start offset (data-o).
+  // [[id, start, end], ...] in reading order; marks carry only their start offset (data-offset).
   var indexCache = { el: undefined, spans: [] };
   function spanIndex() {
     var el = document.getElementById("span-index");
@@ -402,8 +402,8 @@
 
   // The ids of the spans covering a mark (strings, in reading order), derived on demand.
   function spanIds(mark) {
-    if (mark.dataset.o === undefined) return (mark.dataset.spans || "").split(" ").filter(Boolean);
-    var offset = Number(mark.dataset.o);
+    if (mark.dataset.offset === undefined) return (mark.dataset.spans || "").split(" ").filter(Boolean);
+    var offset = Number(mark.dataset.offset);
     return spanIndex()
       .filter(function (span) {
         return span[1] <= offset && offset < span[2];
@@ -418,8 +418,8 @@
       return String(item[0]) === id;
     });
     if (!span) return;
-    document.querySelectorAll("[data-claim-source] mark[data-o]").forEach(function (other) {
-      var offset = Number(other.dataset.o);
+    document.querySelectorAll("[data-claim-source] mark[data-offset]").forEach(function (other) {
+      var offset = Number(other.dataset.offset);
       if (span[1] <= offset && offset < span[2]) other.classList.add("hovered");
     });
   }
@@ -483,11 +483,11 @@
   }
 
   document.addEventListener("mouseover", function (event) {
-    var mark = event.target.closest && event.target.closest("[data-claim-source] mark[data-o]");
+    var mark = event.target.closest && event.target.closest("[data-claim-source] mark[data-offset]");
     if (mark) showCard(mark);
   });
   document.addEventListener("mouseout", function (event) {
-    var mark = event.target.closest && event.target.closest("[data-claim-source] mark[data-o]");
+    var mark = event.target.closest && event.target.closest("[data-claim-source] mark[data-offset]");
     if (mark && !(event.relatedTarget && mark.contains(event.relatedTarget))) hideCard();
   });
 

@@ -7,7 +7,7 @@ from django.utils.html import format_html
 
 from factcheck.consensus.models import Comment
 from factcheck.desk import selectors
-from factcheck.desk.admin_site import AuditedAdmin
+from factcheck.desk.admin_site import AuditedAdmin, ReadOnlyInline
 from factcheck.review.models import ClaimGroup, ReviewSubmission
 
 
@@ -21,15 +21,9 @@ class ReadOnlyAdmin(AuditedAdmin):
         return False
 
 
-class CommentInline(admin.TabularInline):
+class CommentInline(ReadOnlyInline):
     model = Comment
     fields = ("author", "text", "created_at")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("author")

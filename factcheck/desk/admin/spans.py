@@ -4,7 +4,7 @@ from django.contrib import admin
 from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
-from factcheck.desk.admin_site import AuditedAdmin, StaleEditGuard
+from factcheck.desk.admin_site import AuditedAdmin, ReadOnlyInline, StaleEditGuard
 from factcheck.desk.filters import reviewer_filter, story_state_filter
 from factcheck.exports.resources import VerdictResource
 from factcheck.review.models import Evidence, Span
@@ -13,16 +13,10 @@ from factcheck.text import clip
 from factcheck.workflow.panels import state_badge
 
 
-class EvidenceInline(admin.TabularInline):
+class EvidenceInline(ReadOnlyInline):
     model = Evidence
     fk_name = "span"
     fields = ("article", "start", "end", "quote")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class GroupStatusFilter(admin.ChoicesFieldListFilter):

@@ -16,7 +16,7 @@ from import_export.formats.base_formats import CSV
 from factcheck.articles.models import Article, Story, StoryState
 from factcheck.consensus.agreement import Agreement
 from factcheck.desk import selectors
-from factcheck.desk.admin_site import AuditedAdmin, StaleEditGuard, count_column
+from factcheck.desk.admin_site import AuditedAdmin, ReadOnlyInline, StaleEditGuard, count_column
 from factcheck.desk.filters import label_filter, reviewer_filter, story_state_filter
 from factcheck.exports.resources import ArticleImportResource
 from factcheck.refusals import refusal
@@ -43,6 +43,35 @@ def alpha_cell(agreement: Agreement | None) -> str:
     )
 
 
+class ReviewFigures:
+    """Count columns and an alpha per row, each loaded for the whole page at once, not row by row."""
+
+    COLUMNS = ("span_count", "reviewer_count", "disputed_count", "consensus_count", "alpha")
+
+    span_count = count_column("span_count", "Spans")
+    reviewer_count = count_column("reviewer_count", "Reviewers")
+    disputed_count = count_column("disputed_count", "Disputed")
+    consensus_count = count_column("consensus_count", "Consensus")
+
+    def row_agreements(self, pks: list[int]) -> dict:
+        raise NotImplementedError
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        # The page's rows are fetched here once (the template reuses them): alpha for all of them in one query.
+        rows = list(changelist.result_list)
+        figures = self.row_agreements([row.pk for row in rows])
+        for row in rows:
+            row.agreement = figures.get(row.pk)
+        return changelist
+
+    @admin.display(description="Alpha")
+    def alpha(self, row) -> str:
+        if not hasattr(row, "agreement"):  # a change page: one row, one query
+            row.agreement = self.row_agreements([row.pk]).get(row.pk)
+        return alpha_cell(row.agreement)
+
+
 class QueueChangeList(ChangeList):
     """Stories in the editors' queue order (ready for approval first) until a column is clicked."""
 
@@ -51,31 +80,21 @@ class QueueChangeList(ChangeList):
         return ordering if ORDER_VAR in self.params else ["queue", *ordering]
 
 
-class ArticleInline(admin.TabularInline):
+class ArticleInline(ReadOnlyInline):
     """Read-only here: an article is edited on its own page, where the stale-edit guard covers it."""
 
     model = Article
     fields = ("title", "outlet", "published", "url")
-    readonly_fields = fields
     show_change_link = True
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Story)
-class StoryAdmin(StaleEditGuard, AuditedAdmin):
+class StoryAdmin(ReviewFigures, StaleEditGuard, AuditedAdmin):
     list_display = (
         "title",
         "state_column",
         "article_count",
-        "span_count",
-        "reviewer_count",
-        "disputed_count",
-        "consensus_count",
-        "alpha",
+        *ReviewFigures.COLUMNS,
         "last_change",
         "approved_by",
     )
@@ -148,26 +167,8 @@ class StoryAdmin(StaleEditGuard, AuditedAdmin):
 
     article_count = count_column("article_count", "Articles")
 
-    span_count = count_column("span_count", "Spans")
-
-    reviewer_count = count_column("reviewer_count", "Reviewers")
-
-    disputed_count = count_column("disputed_count", "Disputed")
-
-    consensus_count = count_column("consensus_count", "Consensus")
-
-    def get_changelist_instance(self, request):
-        changelist = super().get_changelist_instance(request)
-        # The page's rows are fetched here once (the template reuses them): alpha for all of them in one query.
-        stories = list(changelist.result_list)
-        figures = selectors.story_agreements([story.pk for story in stories])
-        for story in stories:
-            story.agreement = figures[story.pk].story if story.pk in figures else None
-        return changelist
-
-    @admin.display(description="Alpha")
-    def alpha(self, story: Story) -> str:
-        return alpha_cell(getattr(story, "agreement", None))
+    def row_agreements(self, pks: list[int]) -> dict:
+        return {pk: figures.story for pk, figures in selectors.story_agreements(pks).items()}
 
     @admin.display(description="Last change", ordering="last_change_at")
     def last_change(self, story: Story) -> str:
@@ -330,17 +331,11 @@ class StoryAdmin(StaleEditGuard, AuditedAdmin):
         return TemplateResponse(request, "admin/workflow/request_changes.html", context, status=400 if error else 200)
 
 
-class SpanInline(admin.TabularInline):
+class SpanInline(ReadOnlyInline):
     model = Span
     fk_name = "article"
     fields = ("quote", "start", "end", "label", "reviewer", "note", "group_status")
-    readonly_fields = fields
     show_change_link = True
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("reviewer", "group")
@@ -353,17 +348,11 @@ class SpanInline(admin.TabularInline):
         return f"{span.group.get_status_display()}{f' ({label})' if label else ''}"
 
 
-class ClaimGroupInline(admin.TabularInline):
+class ClaimGroupInline(ReadOnlyInline):
     model = ClaimGroup
     fields = ("quote", "start", "end", "status", "label", "final_label", "reviewer_count", "decided_by")
-    readonly_fields = fields
     show_change_link = True
-    extra = 0
-    can_delete = False
     verbose_name = "claim group"
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("article", "decided_by")
@@ -374,7 +363,7 @@ class ClaimGroupInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(ImportMixin, StaleEditGuard, AuditedAdmin):
+class ArticleAdmin(ImportMixin, ReviewFigures, StaleEditGuard, AuditedAdmin):
     # Import: a CSV of articles, cleaned like `manage.py import_articles` (factcheck/exports/resources.py).
     resource_classes = [ArticleImportResource]
     import_formats = [CSV]
@@ -382,11 +371,7 @@ class ArticleAdmin(ImportMixin, StaleEditGuard, AuditedAdmin):
         "title",
         "story",
         "story_state",
-        "span_count",
-        "reviewer_count",
-        "disputed_count",
-        "consensus_count",
-        "alpha",
+        *ReviewFigures.COLUMNS,
         "last_change",
         "outlet",
         "published",
@@ -426,27 +411,8 @@ class ArticleAdmin(ImportMixin, StaleEditGuard, AuditedAdmin):
     def story_state(self, article: Article) -> str:
         return state_badge(article.story.state)
 
-    span_count = count_column("span_count", "Spans")
-
-    reviewer_count = count_column("reviewer_count", "Reviewers")
-
-    disputed_count = count_column("disputed_count", "Disputed")
-
-    consensus_count = count_column("consensus_count", "Consensus")
-
-    def get_changelist_instance(self, request):
-        changelist = super().get_changelist_instance(request)
-        articles = list(changelist.result_list)
-        figures = selectors.article_agreements([article.pk for article in articles])
-        for article in articles:
-            article.agreement = figures.get(article.pk)
-        return changelist
-
-    @admin.display(description="Alpha")
-    def alpha(self, article: Article) -> str:
-        if not hasattr(article, "agreement"):  # the change page: one article, one query
-            article.agreement = selectors.article_agreements([article.pk]).get(article.pk)
-        return alpha_cell(article.agreement)
+    def row_agreements(self, pks: list[int]) -> dict:
+        return selectors.article_agreements(pks)
 
     @admin.display(description="Last change", ordering="last_span_change_at")
     def last_change(self, article: Article) -> str:
