@@ -7,12 +7,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
 
 from factcheck.articles.models import Article, Story, StoryState
 from factcheck.consensus.services import comment_create
 from factcheck.review.models import Discussion, Span
 from factcheck.review.services import span_create
+from factcheck.workflow.services import story_transition
 
 PASSWORD = "correct-horse-battery"
 SEED_SLUG = "us-advisers-remain-in-iraq"
@@ -71,9 +71,9 @@ def put(story: Story, state: str) -> Story:
 
 
 def approve(story: Story, editor) -> Story:
-    Story.objects.filter(pk=story.pk).update(state=StoryState.APPROVED, approved_by=editor, approved_at=timezone.now())
-    story.refresh_from_db()
-    return story
+    """`editor` approves the story through the workflow (so it is published), from whatever state it was in."""
+    put(story, StoryState.READY)
+    return story_transition(story=story, user=editor, target=StoryState.APPROVED, seen_version=story.version)
 
 
 def find(article: Article, text: str, occurrence: int = 0) -> tuple[int, int]:

@@ -86,9 +86,9 @@ def test_only_reviewers_may_respond_and_only_while_the_story_is_open(story, sugg
         suggestion_accept(suggestion=suggestions[0], reviewer=nobody)
     Story.objects.filter(pk=story.pk).update(state=Story.State.APPROVED)
     suggestion = Suggestion.objects.select_related("story", "article").get(pk=suggestions[0].pk)
-    with pytest.raises(NotAllowed, match="no longer open for review"):
+    with pytest.raises(NotAllowed, match="reopen the story first"):
         suggestion_dismiss(suggestion=suggestion, reviewer=alice)
-    with pytest.raises(NotAllowed, match="no longer open for review"):
+    with pytest.raises(NotAllowed, match="reopen the story first"):
         suggestion_accept(suggestion=suggestion, reviewer=alice)
     assert not Span.objects.exists()
     assert not SuggestionResponse.objects.exists()

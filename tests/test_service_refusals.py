@@ -29,7 +29,8 @@ def create(article, user):
 @pytest.mark.parametrize("state", [StoryState.DRAFT, StoryState.READY, StoryState.APPROVED])
 def test_span_create_refuses_a_story_not_open_for_review(article, alice, state):
     put(article.story, state)
-    with pytest.raises(NotAllowed, match="no longer open for review"):
+    # A draft is not open yet; a story under approval or approved is frozen until it is reopened.
+    with pytest.raises(NotAllowed, match="no longer open for review" if state == "draft" else "reopen the story first"):
         create(article, alice)
     assert not Span.objects.exists()
 
@@ -45,9 +46,10 @@ def test_span_create_refuses_anyone_but_a_reviewer(article, who, request):
 def test_span_update_and_delete_refuse_a_closed_story(article, alice, state):
     span = mark(article, alice, CLAIM, "conflicting")
     put(article.story, state)
-    with pytest.raises(NotAllowed, match="no longer open for review"):
+    said = "no longer open for review" if state == "draft" else "reopen the story first"
+    with pytest.raises(NotAllowed, match=said):
         span_update(span=span, user=alice, label="consistent", note="changed")
-    with pytest.raises(NotAllowed, match="no longer open for review"):
+    with pytest.raises(NotAllowed, match=said):
         span_delete(span=span, user=alice)
     span.refresh_from_db()
     assert (span.label, span.note) == ("conflicting", "")

@@ -2,12 +2,13 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from factcheck.articles.cleaning import content_hash
+from factcheck.refusals import NotAllowed
 
 
 class StoryState(models.TextChoices):
@@ -16,6 +17,37 @@ class StoryState(models.TextChoices):
     READY = "ready", "Ready for approval"
     CHANGES_REQUESTED = "changes_requested", "Changes requested"
     APPROVED = "approved", "Approved"
+
+
+# Under approval or approved, the story's result is what editors judge and readers see: nothing it
+# depends on (articles, spans, verdicts, evidence, decisions) may change until the story is reopened.
+FROZEN_STATES = frozenset({StoryState.READY, StoryState.APPROVED})
+
+
+class StoryFrozen(NotAllowed):
+    """A write to a story whose result is under approval or published; nothing was stored."""
+
+    def __init__(self, state: str):
+        super().__init__(
+            f"This story is {StoryState(state).label.lower()}, so its published result cannot change: "
+            "reopen the story first (an editor's “Request changes” or “Reopen”). Nothing was saved."
+        )
+
+
+def check_not_frozen(story: "Story", *, fresh: bool = True) -> None:
+    """Raise StoryFrozen if `story` is ready for approval or approved.
+
+    `fresh` reads the state from the database (locking the row inside a transaction on PostgreSQL),
+    so a page or file opened before the approval cannot slip a change in after it.
+    """
+    state = story.state
+    if fresh and story.pk is not None:
+        rows = Story.objects.filter(pk=story.pk)
+        if transaction.get_connection().in_atomic_block:
+            rows = rows.select_for_update()
+        state = rows.values_list("state", flat=True).first() or state
+    if state in FROZEN_STATES:
+        raise StoryFrozen(state)
 
 
 class Story(models.Model):
@@ -68,6 +100,11 @@ class Story(models.Model):
     def is_open_for_review(self) -> bool:
         """Reviewers may add and change spans only while the story is being reviewed (not while a draft)."""
         return self.state in (StoryState.IN_REVIEW, StoryState.CHANGES_REQUESTED)
+
+    @property
+    def is_frozen(self) -> bool:
+        """Ready for approval or approved: nothing the published result depends on may change."""
+        return self.state in FROZEN_STATES
 
 
 class BodyFrozen(ValidationError):

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from factcheck.articles.cleaning import CleanedArticle, clean_article, clean_html, content_hash, looks_like_html
-from factcheck.articles.models import Article, Story
+from factcheck.articles.models import Article, Story, check_not_frozen
 
 # Files the import reads: scraped text, or a page saved from a browser ("Save page as... HTML only").
 TEXT_SUFFIXES = frozenset({".txt"})
@@ -110,15 +110,20 @@ def article_import(
     outlet: str = "",
     published=None,
     cleaned: CleanedArticle | None = None,
+    new_version: bool = False,
 ) -> Imported:
     """Store one article; the same clean body in the same story is not stored twice.
 
     `cleaned` is `clean_raw(raw)` when the caller has it already (checked before anything is stored).
+    A new text whose title or source URL is that of an article of the story is refused as a likely
+    re-scrape of it, unless the editor says it is a `new_version`. Nothing is added to a story under
+    approval or approved (StoryFrozen).
     """
     cleaned = cleaned or clean_raw(raw, source_name or "the text")
     existing = Article.objects.filter(story=story, body_sha256=content_hash(cleaned.body)).first()
     if existing is not None:
         return Imported(existing, created=False, warning=cleaned.warning)
+    check_not_frozen(story)
     article = Article(
         story=story,
         title=(title or cleaned.title or source_name or "Untitled")[:500],
@@ -129,6 +134,10 @@ def article_import(
         raw_text=raw,
         body=cleaned.body,
     )
+    if not new_version:
+        resembling = resembling_article(story=story, title=article.title, url=article.url)
+        if resembling is not None:
+            raise ImportRefused(resembles_message(source_name or "the text", *resembling))
     try:
         article.full_clean(exclude=["story", "body_sha256"])
     except ValidationError as exc:
@@ -137,8 +146,27 @@ def article_import(
     return Imported(article, created=True, warning=cleaned.warning)
 
 
+def resembling_article(*, story: Story, title: str, url: str) -> tuple[Article, str] | None:
+    """An article of `story` with the same title (ignoring case and spacing) or the same source URL, and which."""
+    wanted = " ".join(title.split()).casefold()
+    for other in Article.objects.filter(story=story).only("pk", "title", "url", "source_name"):
+        if url and other.url == url:
+            return other, "source URL"
+        if wanted and " ".join(other.title.split()).casefold() == wanted:
+            return other, "title"
+    return None
+
+
+def resembles_message(source: str, twin: Article, what: str) -> str:
+    return (
+        f"{source}: its text is new, but it has the {what} of the article {twin.title!r} already in the story "
+        f"(#{twin.pk}, imported from {twin.source_name or 'an earlier import'}). If it is a corrected or updated "
+        f"version of that article, import it as a new version; otherwise give it its own {what}."
+    )
+
+
 @transaction.atomic
-def articles_import_files(*, story_title: str, paths: list[str]) -> list[Imported]:
+def articles_import_files(*, story_title: str, paths: list[str], new_version: bool = False) -> list[Imported]:
     """Read and check every file first, so one bad file stores nothing at all."""
     files = collect_article_files(paths)
     texts = [
@@ -147,7 +175,8 @@ def articles_import_files(*, story_title: str, paths: list[str]) -> list[Importe
     ]
     story = story_get_or_create(title=story_title)
     return [
-        article_import(story=story, raw=raw, source_name=path.name, cleaned=cleaned) for path, raw, cleaned in texts
+        article_import(story=story, raw=raw, source_name=path.name, cleaned=cleaned, new_version=new_version)
+        for path, raw, cleaned in texts
     ]
 
 
@@ -187,6 +216,7 @@ def article_reclean(*, article: Article, overrides: Mapping | None = None) -> Cl
     when another article of the story already has the same body (the content hash is unique per story).
     """
     article = Article.objects.select_for_update().get(pk=article.pk)
+    check_not_frozen(article.story)
     if article.spans.exists():
         raise ImportRefused("This article already has highlighted spans; its body can no longer change.")
     cleaned = article_clean_preview(article=article, overrides=overrides)

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from factcheck.articles.models import check_not_frozen
 from factcheck.consensus.models import Comment
 from factcheck.refusals import Conflict, NotAllowed
 from factcheck.review.access import is_editor, is_reviewer, story_access
@@ -52,6 +53,8 @@ def verdict_change(*, span: Span, reviewer, label: str, note: str) -> Span:
 def group_decide(*, group: ClaimGroup, editor, final_label: str, final_note: str, version: int) -> ClaimGroup:
     """An editor settles `group`. `version` is the one the editor saw; if it moved on, nothing is written.
 
+    Refused (StoryFrozen) while the story is ready for approval or approved: reopen the story first.
+
     The check and the write are one UPDATE ... WHERE version = expected, so of two editors deciding at
     once exactly one row matches: the other gets DecisionConflict with the group as it now stands.
     """
@@ -66,6 +69,9 @@ def group_decide(*, group: ClaimGroup, editor, final_label: str, final_note: str
         raise ValidationError({"final_note": f"Keep the explanation under {NOTE_MAX} characters."})
     now = timezone.now()
     with transaction.atomic():
+        # The story's state is read in the same transaction as the write (its row locked on PostgreSQL),
+        # so a decision cannot land after an approval it did not see.
+        check_not_frozen(group.article.story)
         won = ClaimGroup.objects.filter(pk=group.pk, version=version).update(
             final_label=final_label,
             final_note=final_note,

@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from factcheck.articles.models import Article, Story
+from factcheck.articles.models import Article, Story, check_not_frozen
 from factcheck.findings.compare import Doc, preflag
 from factcheck.findings.models import Response, Suggestion, SuggestionResponse
 from factcheck.refusals import NotAllowed
@@ -70,6 +70,7 @@ def _check_may_respond(suggestion: Suggestion, reviewer) -> None:
     if not is_reviewer(reviewer):
         raise NotAllowed(NOT_A_REVIEWER)
     story = suggestion.story
+    check_not_frozen(story, fresh=False)
     if not story.is_open_for_review:
         raise NotAllowed(CLOSED.format(state=story.get_state_display().lower()))
 

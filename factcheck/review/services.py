@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
-from factcheck.articles.models import Article, Story
+from factcheck.articles.models import Article, Story, check_not_frozen
 from factcheck.refusals import NotAllowed
 from factcheck.review.access import is_editor, is_reviewer
 from factcheck.review.grouping import regroup_article
@@ -29,6 +29,8 @@ NOT_YOURS = "Only the reviewer who marked a span can change or remove it."
 
 
 def _check_open(story: Story) -> None:
+    # The story as the request loaded it: the views and the desk read it fresh for each request.
+    check_not_frozen(story, fresh=False)
     if not story.is_open_for_review:
         raise NotAllowed(CLOSED.format(state=story.get_state_display().lower()))
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from factcheck.articles.models import Story, StoryState
 from factcheck.workflow import transitions
+from factcheck.workflow.signals import story_approved
 from factcheck.workflow.transitions import StaleStory, TransitionRefused
 
 REASON_MAX = 2000
@@ -60,6 +61,8 @@ def story_transition(*, story: Story, user, target: str, seen_version: int | str
         default_date=now,
         default_change_reason=f"{move.label}: {StoryState(move.source).label} → {StoryState(move.target).label}"[:100],
     )
+    if move.target == StoryState.APPROVED:
+        story_approved.send(sender=Story, story=story, user=user, approved_at=now)
     return story
 
 

@@ -400,6 +400,13 @@ class ArticleAdmin(ImportMixin, ReviewFigures, StaleEditGuard, AuditedAdmin):
         # Articles come in through import_articles, which cleans them and refuses duplicates.
         return False
 
+    def has_change_permission(self, request, obj: Article | None = None) -> bool:
+        # The title, outlet and link of an article are part of a published result: frozen with the story.
+        # A POST reloads the article, so a form opened before the approval is refused too (403).
+        if obj is not None and obj.story.is_frozen:
+            return False
+        return super().has_change_permission(request, obj)
+
     def get_queryset(self, request):
         queryset = selectors.articles_with_figures(super().get_queryset(request))
         if request.resolver_match and request.resolver_match.url_name == "articles_article_changelist":

@@ -16,6 +16,7 @@ from factcheck.articles.services import (
     is_html_file,
     read_article_file,
 )
+from factcheck.refusals import Refused
 
 # Left out of the fixture so that regenerating it is byte-identical; loading sets it to "now".
 # block_overrides: an editor's corrections, empty on import (the field's default).
@@ -35,14 +36,19 @@ class Command(BaseCommand):
             metavar="OUT.json",
             help="Write a fixture of the story and its articles instead of touching the database.",
         )
+        parser.add_argument(
+            "--new-version",
+            action="store_true",
+            help="Accept a new text whose title or source URL is that of an article already in the story.",
+        )
 
-    def handle(self, *args, paths, story, fixture=None, **options):
+    def handle(self, *args, paths, story, fixture=None, new_version=False, **options):
         try:
             if fixture:
                 self._write_fixture(paths, story, Path(fixture))
                 return
-            results = articles_import_files(story_title=story, paths=paths)
-        except ImportRefused as exc:
+            results = articles_import_files(story_title=story, paths=paths, new_version=new_version)
+        except (ImportRefused, Refused) as exc:
             raise CommandError(f"{exc} Nothing was imported.") from exc
         for result in results:
             article = result.article

@@ -21,6 +21,10 @@ class Command(BaseCommand):
                 raise CommandError(f"No story with the slug {story!r}.")
         rule = f"overlap >= {min_overlap()} of the {overlap_measure()} span(s)"
         for each in stories:
+            if each.is_frozen:
+                # Regrouping can change which verdict stands: a published result stays as approved.
+                self.stdout.write(f"{each.slug}: skipped, {each.get_state_display().lower()}; reopen the story first")
+                continue
             before = ClaimGroup.objects.filter(article__story=each).count()
             regroup_story(story=each)
             after = ClaimGroup.objects.filter(article__story=each).count()
