@@ -103,3 +103,22 @@ def test_it_refuses_a_missing_path(tmp_path):
     with pytest.raises(CommandError, match="no such file or folder"):
         run(tmp_path / "nope.txt", "--story", "Missing")
     assert not Story.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_new_text_with_a_known_title_is_refused_unless_it_is_a_new_version(tmp_path):
+    run(SEEDS, "--story", STORY)
+    seed = sorted(SEEDS.glob("*.txt"))[0]
+    known = Article.objects.get(source_name=seed.name)
+    # One character changed: new text, but plainly the same article scraped again.
+    changed = tmp_path / "rescraped.txt"
+    text = seed.read_text(encoding="utf-8")
+    index = text.index(known.body[40:60])
+    changed.write_text(text[:index] + "X" + text[index + 1 :], encoding="utf-8")
+    with pytest.raises(CommandError) as refused:
+        run(changed, "--story", STORY)
+    message = str(refused.value)
+    assert f"it has the title of the article {known.title!r}" in message and f"#{known.pk}" in message
+    assert "(--new-version) Nothing was imported" in message and Article.objects.count() == 5
+    out = run(changed, "--story", STORY, "--new-version")
+    assert out.startswith("created") and Article.objects.filter(title=known.title).count() == 2

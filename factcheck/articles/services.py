@@ -23,6 +23,10 @@ class ImportRefused(ValueError):
     """A file or text that cannot become an article; the message says why, for a person."""
 
 
+class ResemblesArticle(ImportRefused):
+    """A new text under the title or source URL of an article of the story: a new version only if the editor says so."""
+
+
 def read_article_file(path: Path) -> str:
     try:
         data = path.read_bytes()
@@ -66,14 +70,23 @@ def collect_article_files(paths: list[str]) -> list[Path]:
 
 
 def clean_raw(
-    raw: str, source: str, *, html: bool | None = None, overrides: Mapping[int, bool] | None = None
+    raw: str,
+    source: str,
+    *,
+    html: bool | None = None,
+    overrides: Mapping[int, bool] | None = None,
+    title: str | None = None,
 ) -> CleanedArticle:
-    """Clean text or a saved page (`html`; None: judged from the text itself), refusing what leaves no body."""
+    """Clean text or a saved page (`html`; None: judged from the text itself), refusing what leaves no body.
+
+    `title`: the article's title when the source gives it apart from the text; no line is dropped as a headline.
+    """
     if not raw.strip():
         raise ImportRefused(f"{source}: is empty.")
     if html is None:
         html = looks_like_html(raw)
-    cleaned = clean_html(raw, overrides=overrides) if html else clean_article(raw, overrides=overrides)
+    clean = clean_html if html else clean_article
+    cleaned = clean(raw, overrides=overrides, title=title)
     if not cleaned.body:
         raise ImportRefused(f"{source}: no article text is left once navigation and boilerplate are removed.")
     return cleaned
@@ -137,7 +150,7 @@ def article_import(
     if not new_version:
         resembling = resembling_article(story=story, title=article.title, url=article.url)
         if resembling is not None:
-            raise ImportRefused(resembles_message(source_name or "the text", *resembling))
+            raise ResemblesArticle(resembles_message(source_name or "the text", *resembling))
     try:
         article.full_clean(exclude=["story", "body_sha256"])
     except ValidationError as exc:

@@ -10,6 +10,7 @@ from factcheck.articles.cleaning import content_hash
 from factcheck.articles.models import Article, Story
 from factcheck.articles.services import (
     ImportRefused,
+    ResemblesArticle,
     articles_import_files,
     clean_raw,
     collect_article_files,
@@ -48,6 +49,8 @@ class Command(BaseCommand):
                 self._write_fixture(paths, story, Path(fixture))
                 return
             results = articles_import_files(story_title=story, paths=paths, new_version=new_version)
+        except ResemblesArticle as exc:
+            raise CommandError(f"{exc} (--new-version) Nothing was imported.") from exc
         except (ImportRefused, Refused) as exc:
             raise CommandError(f"{exc} Nothing was imported.") from exc
         for result in results:
