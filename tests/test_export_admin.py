@@ -2,6 +2,7 @@
 articles imported from CSV through the import's own cleaning, with a preview and per-row errors."""
 
 import csv
+import html
 import io
 
 import openpyxl
@@ -121,7 +122,7 @@ def test_the_article_import_previews_then_stores_rows_cleaned_like_the_import_co
     response = client.post(PROCESS_URL, confirm)
     assert response.status_code == 302
     first = Article.objects.get(title="First")
-    assert first.body == clean_article(RAW).body
+    assert first.body == clean_article(RAW, title="First").body
     # The raw text is kept as read (the CSV reader turns CR LF inside a cell into LF).
     assert first.raw_text == RAW.replace("\r\n", "\n")
     assert (first.story.title, first.outlet, first.url, str(first.published)) == (
@@ -169,7 +170,9 @@ def test_a_file_without_the_text_column_is_refused_with_a_message(client, erin, 
     client.force_login(erin)
     preview = upload(client, "story,title\nS,T\n")
     assert preview.status_code == 200
-    assert "text is missing" in preview.content.decode()
+    page = html.unescape(preview.content.decode())
+    assert "The column 'text' is missing; it has 'story', 'title'." in page
+    assert "Traceback" not in page
     assert not Article.objects.exists()
 
 
@@ -177,3 +180,100 @@ def test_a_file_without_the_text_column_is_refused_with_a_message(client, erin, 
 def test_editors_see_the_export_and_import_pages(client, erin, url, db):
     client.force_login(erin)
     assert client.get(url).status_code == 200
+
+
+def row_errors(preview) -> dict[int, dict[str, str]]:
+    result = preview.context["result"]
+    return {row.number: {k: " ".join(v) for k, v in row.error_dict.items()} for row in result.invalid_rows}
+
+
+def confirm(client, preview):
+    result = preview.context["result"]
+    assert not result.has_errors() and not result.has_validation_errors(), row_errors(preview)
+    return client.post(PROCESS_URL, preview.context["confirm_form"].initial)
+
+
+def test_the_title_comes_from_its_column_and_no_line_is_dropped_as_a_headline(client, erin, db):
+    client.force_login(erin)
+    raw = "First line of the article, which the old import took for a headline\r\n\r\nThe advisers stay, it said."
+    preview = upload(client, csv_text([{"story": "S", "title": "The real title", "text": raw}]))
+    page = html.unescape(preview.content.decode())
+    # The preview shows the raw text, the clean body and what cleaning did, side by side.
+    assert "clean body (what spans point into)" in page and "characters kept of" in page
+    assert confirm(client, preview).status_code == 302
+    article = Article.objects.get()
+    assert article.title == "The real title"
+    assert article.body.startswith("First line of the article, which the old import took for a headline")
+
+
+def test_a_dropped_line_is_listed_in_the_preview_with_its_reason(client, erin, db):
+    client.force_login(erin)
+    raw = "Share this article\n\nThe advisers stay until September 2025, officials said on Monday in Baghdad."
+    preview = upload(client, csv_text([{"story": "S", "title": "T", "text": raw}]))
+    page = html.unescape(preview.content.decode())
+    assert "1 line dropped" in page and "− Share this article (boilerplate" in page
+
+
+def test_messages_stand_under_their_column_in_the_readers_words(client, erin, db):
+    client.force_login(erin)
+    preview = upload(
+        client,
+        csv_text(
+            [
+                {"story": "S", "title": "T", "url": "not a link", "text": "The advisers stay, officials said."},
+                {"story": "S", "title": "", "text": "The advisers leave, officials said."},
+            ]
+        ),
+    )
+    errors = row_errors(preview)
+    assert errors[1] == {
+        "url": "'not a link' is not a web address; write it in full, e.g. https://example.com/news/story."
+    }
+    assert set(errors[2]) == {"title"} and "Give the article's title" in errors[2]["title"]
+    assert not Article.objects.exists()
+
+
+def test_a_file_that_is_not_utf8_is_refused_with_what_to_do(client, erin, db):
+    client.force_login(erin)
+    data = csv_text([{"story": "Café", "title": "Über", "text": "Les conseillers restent, a-t-il dit."}])
+    response = client.post(
+        IMPORT_URL,
+        {
+            "resource": "0",
+            "format": "0",
+            "import_file": SimpleUploadedFile("a.csv", data.encode("latin-1"), content_type="text/csv"),
+        },
+    )
+    page = html.unescape(response.content.decode())
+    assert "save it as UTF-8 (in Excel: CSV UTF-8)" in page
+    assert "UnicodeDecodeError" not in page and "Traceback" not in page
+    assert not Article.objects.exists()
+
+
+@pytest.mark.parametrize("state", [StoryState.READY, StoryState.APPROVED])
+def test_a_frozen_story_takes_no_article_from_the_admin_import(client, erin, story, state):
+    if state == StoryState.APPROVED:
+        approve(story, erin)
+    else:
+        Story.objects.filter(pk=story.pk).update(state=state)
+    client.force_login(erin)
+    before = Article.objects.count()
+    preview = upload(client, csv_text([{"story": story.title, "title": "New", "text": "A new report, it said."}]))
+    assert "reopen the story first" in row_errors(preview)[1]["story"]
+    assert Article.objects.count() == before
+
+
+def test_a_new_text_under_an_existing_title_needs_the_new_version_column(client, erin, story):
+    client.force_login(erin)
+    seed = story.articles.order_by("pk").first()
+    changed = seed.raw_text.replace("a", "á", 1)
+    row = {"story": story.title, "title": seed.title, "text": changed}
+    preview = upload(client, csv_text([row]))
+    message = row_errors(preview)[1]["title"]
+    assert f"it has the title of the article {seed.title!r}" in message and "new_version" in message
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=["story", "title", "outlet", "url", "date", "text", "new_version"])
+    writer.writeheader()
+    writer.writerow({**row, "new_version": "yes"})
+    assert confirm(client, upload(client, out.getvalue())).status_code == 302
+    assert story.articles.filter(title=seed.title).count() == 2

@@ -539,8 +539,12 @@ def _warning(blocks: list[Block]) -> str:
     )
 
 
-def clean_article(raw: str, *, overrides: Mapping[int, bool] | None = None) -> CleanedArticle:
-    """Clean scraped plain text. `overrides` maps block numbers (see `.blocks`) to an editor's keep or drop."""
+def clean_article(raw: str, *, overrides: Mapping[int, bool] | None = None, title: str | None = None) -> CleanedArticle:
+    """Clean scraped plain text. `overrides` maps block numbers (see `.blocks`) to an editor's keep or drop.
+
+    `title`, when the source gives it apart from the text (a CSV's title column), is the title: no line of
+    the text is then taken for a headline and dropped, so a kept line never goes missing.
+    """
     text = normalise(raw)
     lines = [line.strip() for line in text.split("\n")]
     lines = [line for line in lines if line]
@@ -558,6 +562,15 @@ def clean_article(raw: str, *, overrides: Mapping[int, bool] | None = None) -> C
     for index, line in enumerate(lines):
         if _POST_FOOTER.match(line):
             blocks[index] = Block(line, False, "boilerplate: feed footer")
+    if title is not None:
+        # With the title given apart, the text has no header: a line jusText only found short (a first line,
+        # a dateline, a line broken mid-sentence) is the article's. Named boilerplate still goes.
+        blocks = [
+            Block(block.text, True, "the text's own line (its title is given apart)")
+            if block.reason == "short or link-like (jusText)"
+            else block
+            for block in blocks
+        ]
     blocks = _apply(blocks, overrides)
 
     # The headline can sit among the first kept blocks (a question reads as a sentence, and jusText keeps
@@ -573,6 +586,15 @@ def clean_article(raw: str, *, overrides: Mapping[int, bool] | None = None) -> C
         if dateline:
             break
     lead = [block.text for block in blocks[first_prose:] if block.kept]
+    if title is not None:
+        return CleanedArticle(
+            title=normalise(title),
+            outlet=normalise(feed_outlet or (dateline.outlet if dateline else "")),
+            published=dateline.published if dateline else None,
+            body=normalise("\n\n".join(body_lines)),
+            warning=_warning(blocks),
+            blocks=tuple(blocks),
+        )
     title = _pick_title(header, " ".join(lead[:5]), feed_title)
     if title and all(_key(line) == _key(title) for line in body_lines):
         # The only text kept cannot be both the headline and the body: it is the body.
@@ -700,9 +722,10 @@ def _html_title(tree, metadata_title: str, site_name: str) -> str:
     return max(parts, key=len) if len(parts) > 1 and site_key and site_key in _key(declared) else declared
 
 
-def clean_html(html: str, *, overrides: Mapping[int, bool] | None = None) -> CleanedArticle:
+def clean_html(html: str, *, overrides: Mapping[int, bool] | None = None, title: str | None = None) -> CleanedArticle:
     """Clean a saved page with trafilatura; the blocks are the page's visible lines, kept if trafilatura's
-    article text holds them and no boilerplate class claims them."""
+    article text holds them and no boilerplate class claims them. A given `title` (see clean_article) is the
+    title, and no kept line is dropped as the headline."""
     import lxml.html
     import trafilatura
 
@@ -749,9 +772,11 @@ def clean_html(html: str, *, overrides: Mapping[int, bool] | None = None) -> Cle
     blocks = _apply(blocks, overrides)
 
     site_name = (document.sitename or "") if document is not None else ""
-    title = _html_title(tree, (document.title or "") if document is not None else "", site_name)
+    given = title is not None
+    if not given:
+        title = _html_title(tree, (document.title or "") if document is not None else "", site_name)
     body_lines = [block.text for block in blocks if block.kept]
-    if title and body_lines and _key(body_lines[0]) == _key(title):
+    if not given and title and body_lines and _key(body_lines[0]) == _key(title):
         body_lines = body_lines[1:]
     published = None
     if document is not None and document.date:

@@ -6,22 +6,33 @@ spans the changelist shows. Unlike the streaming download, django-import-export 
 in memory: it suits the filtered selections an editor makes in the admin; the whole archive goes
 through /exports/verdicts.csv or `manage.py export_verdicts`.
 
-ArticleImportResource takes a CSV with the columns story, title, outlet, url, date, text and stores
-each row through factcheck.articles.services (clean_raw, article_import): the same cleaning as
-`manage.py import_articles`. A row is refused, with a message naming the column, when its text is
-empty or nothing is left once cleaned, its date is not a date, its story is missing, or the same
-clean text is already in that story (or earlier in the file).
+ArticleImportResource takes a CSV with the columns story, title, outlet, url, date, text (and an optional
+new_version) and stores each row through factcheck.articles.services (clean_raw, article_import): the same
+cleaning as `manage.py import_articles`, except that the title is the title column's and no line of the text
+is dropped as a headline. The preview shows the raw text, the clean body and every line cleaning dropped, with
+why. A row is refused, with a message under its column, when its text is empty or nothing is left once
+cleaned, its title, story, date or url is missing or malformed, the story is ready for approval or approved,
+the same clean text is already in that story (or earlier in the file), or a new text has the title or url of
+an article of the story and is not marked as a new version.
 """
 
 import datetime as dt
 
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.utils.text import slugify
 from import_export import fields, resources
 
-from factcheck.articles.cleaning import content_hash
-from factcheck.articles.models import Article
-from factcheck.articles.services import ImportRefused, article_import, clean_raw, story_get_or_create
+from factcheck.articles.cleaning import content_hash, normalise
+from factcheck.articles.models import Article, Story, StoryFrozen
+from factcheck.articles.services import (
+    ImportRefused,
+    article_import,
+    clean_raw,
+    resembles_message,
+    resembling_article,
+    story_get_or_create,
+)
 from factcheck.exports.columns import COLUMNS, HEADERS, verdict_rows
 from factcheck.review.models import Span
 
@@ -62,6 +73,35 @@ VerdictResource = type(
 
 
 ARTICLE_COLUMNS = ("story", "title", "outlet", "url", "date", "text")
+REQUIRED_COLUMNS = ("story", "title", "text")
+# Optional: "yes" lets a new text in under the title or URL of an article already in the story.
+NEW_VERSION_COLUMN = "new_version"
+YES = frozenset({"1", "y", "yes", "true", "x", "on"})
+NOT_UTF8 = (
+    "This file is not UTF-8 text, so its accents and symbols would be garbled: "
+    "save it as UTF-8 (in Excel: CSV UTF-8) and import it again. Nothing was imported."
+)
+
+
+class _ShownField(fields.Field):
+    """A preview-only column: what import_instance noted on the row's article, empty before it ran."""
+
+    def get_value(self, instance):
+        return getattr(instance, self.attribute, "")
+
+
+def _cleaning_report(raw: str, cleaned) -> str:
+    """The preview's account of cleaning: how much of the raw text is kept and every line dropped, with why."""
+    dropped = [block for block in cleaned.blocks if not block.kept]
+    head = f"{len(cleaned.body)} characters kept of {len(raw)}"
+    if not dropped:
+        return f"{head}; every line kept."
+    lines = "\n".join(f"− {clip_line(block.text)} ({block.reason})" for block in dropped)
+    return f"{head}; {len(dropped)} line{'s' if len(dropped) != 1 else ''} dropped:\n{lines}"
+
+
+def clip_line(text: str, limit: int = 100) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class ArticleImportResource(resources.ModelResource):
@@ -73,70 +113,108 @@ class ArticleImportResource(resources.ModelResource):
     outlet = fields.Field(attribute="outlet", column_name="outlet")
     url = fields.Field(attribute="url", column_name="url")
     date = fields.Field(attribute="published", column_name="date")
-    text = fields.Field(attribute="body", column_name="text")
+    text = fields.Field(attribute="raw_text", column_name="text")
+    # The preview puts the clean body and what cleaning dropped beside the raw text.
+    body = _ShownField(attribute="_preview_body", column_name="clean body (what spans point into)")
+    cleaning = _ShownField(attribute="_preview_cleaning", column_name="cleaning")
 
     class Meta:
         model = Article
-        name = "Articles from CSV (story, title, outlet, url, date, text)"
-        fields = ARTICLE_COLUMNS
-        import_order = ARTICLE_COLUMNS
+        name = "Articles from CSV (story, title, outlet, url, date, text; optional new_version)"
+        fields = (*ARTICLE_COLUMNS, "body", "cleaning")
+        import_order = (*ARTICLE_COLUMNS, "body", "cleaning")
         force_init_instance = True  # every row is a new article; duplicates are refused, not updated
         clean_model_instances = False  # import_instance checks everything the import rules require
         skip_diff = False
         use_transactions = True  # the preview runs the real import and is rolled back
 
     def before_import(self, dataset, **kwargs):
-        missing = [name for name in ("story", "text") if name not in (dataset.headers or [])]
+        headers = [(name or "").strip() for name in (dataset.headers or [])]
+        missing = [name for name in REQUIRED_COLUMNS if name not in headers]
         if missing:
-            raise ValidationError(
-                f"The file needs the columns {', '.join(ARTICLE_COLUMNS)}; "
-                f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} missing."
+            raise ImportRefused(
+                f"The file's first line must name its columns: {', '.join(ARTICLE_COLUMNS)} "
+                f"(and optionally {NEW_VERSION_COLUMN}). The column{'s' if len(missing) > 1 else ''} "
+                f"{' and '.join(repr(m) for m in missing)} {'is' if len(missing) == 1 else 'are'} missing"
+                f"{'; it has ' + ', '.join(repr(h) for h in headers if h) if any(headers) else ''}."
             )
         self._seen: dict[tuple[str, str], int] = {}
 
+    def get_user_visible_fields(self):
+        # The columns a file has; the clean body and the cleaning report are the preview's own.
+        return [field for field in self.get_import_fields() if not isinstance(field, _ShownField)]
+
     def import_instance(self, instance: Article, row, **kwargs) -> None:
         errors: dict[str, str] = {}
-        story_title = (row.get("story") or "").strip()
-        if not story_title:
-            errors["story"] = "Give the story's title (a new title creates the story)."
-        published = None
-        raw_date = (row.get("date") or "").strip()
-        if raw_date:
-            try:
-                published = dt.date.fromisoformat(raw_date)
-            except ValueError:
-                errors["date"] = f"{raw_date!r} is not a date; write it as YYYY-MM-DD, e.g. 2025-01-31."
-        raw = row.get("text") or ""
         row_number = kwargs.get("row_number")
+        cell = {name: (row.get(name) or "").strip() for name in ("story", "title", "outlet", "url", "date")}
+        if not cell["story"]:
+            errors["story"] = "Give the story's title (a new title creates the story)."
+        if not cell["title"]:
+            errors["title"] = "Give the article's title: the text is stored whole, no line of it is taken as one."
+        published = None
+        if cell["date"]:
+            try:
+                published = dt.date.fromisoformat(cell["date"])
+            except ValueError:
+                errors["date"] = f"{cell['date']!r} is not a date; write it as YYYY-MM-DD, e.g. 2025-01-31."
+        if cell["url"]:
+            try:
+                URLValidator(schemes=["http", "https"])(cell["url"])
+            except ValidationError:
+                errors["url"] = (
+                    f"{clip_line(cell['url'], 60)!r} is not a web address; "
+                    "write it in full, e.g. https://example.com/news/story."
+                )
+        new_version = (row.get(NEW_VERSION_COLUMN) or "").strip().casefold() in YES
+        raw = row.get("text") or ""
         source = f"row {row_number}" if row_number else "this row"
-        body = ""
+        cleaned = None
         try:
-            body = clean_raw(raw, f"The text of {source}").body
+            cleaned = clean_raw(raw, f"The text of {source}", title=cell["title"])
         except ImportRefused as exc:
             errors["text"] = str(exc)
-        if body and story_title:
-            duplicate = self._duplicate(story_title, body, row_number)
+        story = Story.objects.filter(slug=slugify(cell["story"])[:300]).first() if cell["story"] else None
+        if story is not None and story.is_frozen:
+            errors["story"] = StoryFrozen(story.state).message
+        if cleaned is not None and cell["story"] and "text" not in errors:
+            duplicate = self._duplicate(cell["story"], raw, cleaned.body, row_number)
             if duplicate:
                 errors["text"] = duplicate
+            elif story is not None and not new_version:
+                resembling = resembling_article(story=story, title=cell["title"], url=cell["url"])
+                if resembling is not None:
+                    twin, what = resembling
+                    errors["url" if what == "source URL" else "title"] = (
+                        resembles_message(f"The text of {source}", twin, what)
+                        + f" (put yes in a {NEW_VERSION_COLUMN} column)."
+                    )
         if errors:
             raise ValidationError(errors)
-        instance.title = (row.get("title") or "").strip()
-        instance.outlet = (row.get("outlet") or "").strip()
-        instance.url = (row.get("url") or "").strip()
+        instance.title = cell["title"]
+        instance.outlet = cell["outlet"]
+        instance.url = cell["url"]
         instance.published = published
         instance.raw_text = raw
-        instance.body = body
-        instance._story_title = story_title
+        instance.body = cleaned.body
+        instance._preview_body = cleaned.body
+        instance._preview_cleaning = _cleaning_report(raw, cleaned)
+        instance._story_title = cell["story"]
+        instance._new_version = new_version
 
-    def _duplicate(self, story_title: str, body: str, row_number) -> str:
+    def _duplicate(self, story_title: str, raw: str, body: str, row_number) -> str:
         digest = content_hash(body)
         earlier = self._seen.get((story_title.casefold(), digest))
         if earlier is not None:
             return f"The same text is already in row {earlier} of this file."
         self._seen[(story_title.casefold(), digest)] = row_number
-        existing = Article.objects.filter(story__slug=slugify(story_title)[:300], body_sha256=digest).first()
-        if existing is not None:
-            return f"The story already has this text, as the article {existing.title!r}."
+        # The same clean body, or the same raw text (imported by the command, which may clean it otherwise).
+        same_raw = normalise(raw)
+        for title, body_sha256, stored_raw in Article.objects.filter(
+            story__slug=slugify(story_title)[:300]
+        ).values_list("title", "body_sha256", "raw_text"):
+            if body_sha256 == digest or normalise(stored_raw) == same_raw:
+                return f"The story already has this text, as the article {title!r}."
         return ""
 
     def save_instance(self, instance: Article, is_create, row, **kwargs) -> None:
@@ -151,14 +229,13 @@ class ArticleImportResource(resources.ModelResource):
                 title=instance.title,
                 outlet=instance.outlet,
                 published=instance.published,
+                cleaned=clean_raw(instance.raw_text, "the text", title=instance.title),
+                new_version=instance._new_version,
             )
+        except StoryFrozen as exc:
+            raise ValidationError({"story": exc.message}) from exc
         except ImportRefused as exc:
             raise ValidationError({"text": str(exc)}) from exc
         saved = imported.article
         instance.pk, instance.story, instance.title = saved.pk, saved.story, saved.title
         instance.outlet, instance.published, instance.body_sha256 = saved.outlet, saved.published, saved.body_sha256
-
-    def dehydrate_text(self, article: Article) -> str:
-        # The preview shows what cleaning left, not the whole article.
-        body = article.body or ""
-        return f"{len(body)} characters once cleaned: {body[:120]}{'…' if len(body) > 120 else ''}" if body else ""

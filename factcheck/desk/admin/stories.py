@@ -18,7 +18,7 @@ from factcheck.consensus.agreement import Agreement
 from factcheck.desk import selectors
 from factcheck.desk.admin_site import AuditedAdmin, ReadOnlyInline, StaleEditGuard, count_column
 from factcheck.desk.filters import label_filter, reviewer_filter, story_state_filter
-from factcheck.exports.resources import ArticleImportResource
+from factcheck.exports.resources import NOT_UTF8, ArticleImportResource
 from factcheck.refusals import refusal
 from factcheck.review.models import ClaimGroup, Span
 from factcheck.workflow.panels import MovePanel, move_panel, state_badge
@@ -399,6 +399,14 @@ class ArticleAdmin(ImportMixin, ReviewFigures, StaleEditGuard, AuditedAdmin):
     def has_add_permission(self, request) -> bool:
         # Articles come in through import_articles, which cleans them and refuses duplicates.
         return False
+
+    def add_data_read_fail_error_to_form(self, form, exc: Exception) -> None:
+        # django-import-export names the Python exception; the editor needs to know what to do instead.
+        if isinstance(exc, UnicodeError):
+            message = NOT_UTF8
+        else:
+            message = "This file could not be read as CSV: save it as CSV UTF-8 (comma-separated) and import it again."
+        form.add_error("import_file", message)
 
     def has_change_permission(self, request, obj: Article | None = None) -> bool:
         # The title, outlet and link of an article are part of a published result: frozen with the story.
