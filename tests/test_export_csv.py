@@ -4,7 +4,7 @@ import datetime as dt
 import io
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from factcheck.articles.models import Article, Story, StoryState
@@ -177,6 +177,11 @@ def test_filters_pick_story_state_and_dates(client, erin, alice, verdicts, story
         ({"since": "31/01/2025"}, "since: '31/01/2025' is not a date; write it as YYYY-MM-DD"),
         ({"until": "2025-02-30"}, "until: '2025-02-30' is not a date"),
         ({"since": "2025-02-01", "until": "2025-01-01"}, "since (2025-02-01) is after until (2025-01-01)"),
+        ({"excel": "maybe"}, "excel: 'maybe' is not a yes or no; use one of 1, true, yes, on, 0, false, no, off."),
+        ({"state": ""}, "state is empty: give one of draft, in_review, ready, changes_requested, approved, all"),
+        ({"story": ""}, "story is empty: give a story's slug or all, or leave story out."),
+        ({"since": " "}, "since is empty: give a day as YYYY-MM-DD"),
+        ({"stat": "all"}, "'stat': not a parameter here; the parameters are story, state, since, until, excel."),
     ],
 )
 def test_a_bad_filter_is_a_400_that_says_what_is_wrong(client, erin, story, params, message):
@@ -188,9 +193,19 @@ def test_a_bad_filter_is_a_400_that_says_what_is_wrong(client, erin, story, para
 
 def test_the_command_refuses_a_bad_filter_and_writes_no_file(db, tmp_path):
     out = tmp_path / "x.csv"
-    with pytest.raises(Exception, match="is not a story state"):
+    with pytest.raises(CommandError, match="is not a story state"):
         call_command("export_verdicts", "--state", "nope", "-o", str(out))
+    with pytest.raises(CommandError, match="state is empty: give one of draft, "):
+        call_command("export_verdicts", "--state", "", "-o", str(out))
+    with pytest.raises(CommandError, match="story: there is no story 'nope'; give all or one of "):
+        call_command("export_verdicts", "--story", "nope", "-o", str(out))
     assert not out.exists()
+
+
+def test_excel_takes_yes_or_no_words(client, erin, verdicts):
+    client.force_login(erin)
+    assert client.get(URL, {"excel": "yes"}).getvalue().startswith(b"\xef\xbb\xbf")
+    assert not client.get(URL, {"excel": "0"}).getvalue().startswith(b"\xef\xbb\xbf")
 
 
 def test_reviewers_get_403_and_visitors_the_login_page(client, alice, nobody, verdicts):

@@ -11,7 +11,7 @@ from factcheck.articles.models import Story, StoryState
 from factcheck.exports import annotations, claimreview
 from factcheck.exports.columns import COLUMNS
 from factcheck.exports.csvstream import csv_chunks
-from factcheck.exports.selectors import ALL_STATES, FilterError, export_spans, parse_filters
+from factcheck.exports.selectors import ALL_STATES, FilterError, export_spans, parse_filters, parse_flag
 from factcheck.review.access import is_editor
 
 JSONLD = "application/ld+json; charset=utf-8"
@@ -52,10 +52,10 @@ def verdicts_csv(request: HttpRequest) -> HttpResponse:
     """The verdicts as CSV, streamed: approved stories by default; ?story=&state=&since=&until=&excel=1."""
     _require_editor(request)
     try:
-        filters = parse_filters(request.GET)
+        filters = parse_filters(request.GET, also=("excel",))
+        excel = parse_flag(request.GET, "excel")
     except FilterError as exc:
         return HttpResponseBadRequest(f"{exc}\n", content_type="text/plain; charset=utf-8")
-    excel = request.GET.get("excel", "") in ("1", "on", "true", "yes")
     response = StreamingHttpResponse(
         csv_chunks(export_spans(filters), excel=excel), content_type="text/csv; charset=utf-8"
     )

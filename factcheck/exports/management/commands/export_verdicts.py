@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from factcheck.articles.models import StoryState
 from factcheck.exports import annotations, claimreview
 from factcheck.exports.csvstream import csv_chunks
-from factcheck.exports.selectors import ALL_STATES, FilterError, export_spans, parse_filters
+from factcheck.exports.selectors import ALL_STATES, FILTERS, FilterError, export_spans, parse_filters
 
 FORMATS = ("csv", "claimreview", "annotations")
 
@@ -23,14 +23,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("-o", "--output", help="File to write (default: standard output).")
         parser.add_argument("--format", choices=FORMATS, default="csv")
-        parser.add_argument("--story", default="", help="The story's slug.")
+        # None when left out: an option given with an empty value is refused, as the download refuses it.
+        parser.add_argument("--story", help="The story's slug.")
         parser.add_argument(
             "--state",
-            default=StoryState.APPROVED,
             help=f"Stories in this state ({', '.join(StoryState.values)}) or '{ALL_STATES}'. Default: approved.",
         )
-        parser.add_argument("--since", default="", help="Verdicts last changed on or after this day (YYYY-MM-DD).")
-        parser.add_argument("--until", default="", help="Verdicts last changed on or before this day (YYYY-MM-DD).")
+        parser.add_argument("--since", help="Verdicts last changed on or after this day (YYYY-MM-DD).")
+        parser.add_argument("--until", help="Verdicts last changed on or before this day (YYYY-MM-DD).")
         parser.add_argument("--excel", action="store_true", help="Start the CSV with a UTF-8 BOM, for Excel.")
         parser.add_argument(
             "--base-url",
@@ -38,9 +38,10 @@ class Command(BaseCommand):
             help="The site's address, for the links in the JSON-LD.",
         )
 
-    def handle(self, *args, output=None, format="csv", story="", state="", since="", until="", excel=False, **options):
+    def handle(self, *args, output=None, format="csv", excel=False, **options):
+        given = {name: options[name] for name in FILTERS if options.get(name) is not None}
         try:
-            filters = parse_filters({"story": story, "state": state, "since": since, "until": until})
+            filters = parse_filters(given)
         except FilterError as exc:
             raise CommandError(str(exc)) from exc
         if format == "csv":
