@@ -161,7 +161,8 @@ def test_annotations_are_a_w3c_collection_with_quote_and_position_selectors(clie
     assert item["type"] == "Annotation" and item["motivation"] == "assessing"
     assert item["creator"]["nickname"] == "alice"
     target = item["target"]
-    assert target["source"] == "http://testserver" + reverse("article-detail", args=[lone.article_id])
+    text_url = reverse("factcheck-article-text", args=[story.slug, lone.article_id])
+    assert target["source"] == "http://testserver" + text_url
     quote, position = target["selector"]
     assert quote == {"type": "TextQuoteSelector", "exact": lone.quote, "prefix": lone.prefix, "suffix": lone.suffix}
     assert position == {"type": "TextPositionSelector", "start": lone.start, "end": lone.end}
@@ -174,8 +175,17 @@ def test_annotations_are_a_w3c_collection_with_quote_and_position_selectors(clie
     assert (note["purpose"], note["value"]) == ("commenting", "=Nobody else says so")
     evidence = lone.evidence.get()
     assert link["purpose"] == "linking"
-    assert link["source"] == "http://testserver" + reverse("article-detail", args=[evidence.article_id])
+    assert link["source"] == "http://testserver" + reverse(
+        "factcheck-article-text", args=[story.slug, evidence.article_id]
+    )
     assert link["selector"][1] == {"type": "TextPositionSelector", "start": evidence.start, "end": evidence.end}
+    # The source is public once the story is approved: a visitor gets the very text the positions count into.
+    client.logout()
+    assert client.get(text_url).status_code == 404
+    approve(story, erin)
+    served = client.get(text_url)
+    assert served.status_code == 200 and served["Content-Type"] == "text/plain; charset=utf-8"
+    assert served.content.decode("utf-8")[lone.start : lone.end] == lone.quote
 
 
 def test_json_ld_exports_are_for_editors_and_a_guessed_story_is_a_404(client, alice, erin, story, claims):
@@ -192,9 +202,9 @@ def test_json_ld_exports_cost_the_same_queries_for_few_or_many_spans(
     approve(story, erin)
     client.force_login(erin)
     urls = [reverse(name, args=[story.slug]) for name in ("export-claimreview", "export-annotations")]
-    # Session, user, Editors check, story, then ClaimReview: articles, groups, their spans, lone spans;
+    # Session, user, Editors check, story, then ClaimReview: the stored publication;
     # annotations: spans with article and reviewer, their evidence.
-    expected = [8, 6]
+    expected = [5, 6]
     for url, count in zip(urls, expected, strict=True):
         with django_assert_num_queries(count):
             client.get(url)

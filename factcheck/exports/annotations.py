@@ -1,11 +1,11 @@
 """A story's spans as a W3C Web Annotation collection (JSON-LD), so other annotation tools can read them.
 
 Each span is an Annotation with motivation "assessing": its body is the verdict (and the note, and the
-evidence as links to the passages of the other articles), its target the article page on this site
-with a TextQuoteSelector (exact, prefix, suffix) and a TextPositionSelector (start, end). The positions
-are Unicode code points into the clean body served at the article page, as the Web Annotation model
-requires; `scope` names the article where it was originally published. Text is the original (no
-spreadsheet escape).
+evidence as links to the passages of the other articles), its target the public plain text of the article
+as published (/factchecks/<slug>/articles/<id>.txt, no login; it answers once the story is approved) with a
+TextQuoteSelector (exact, prefix, suffix) and a TextPositionSelector (start, end). The positions are Unicode
+code points into exactly that text, as the Web Annotation model requires; `scope` names the article where it
+was originally published. Text is the original (no spreadsheet escape).
 """
 
 import datetime as dt
@@ -30,10 +30,11 @@ def _selectors(*, exact: str, prefix: str, suffix: str, start: int, end: int) ->
     ]
 
 
-def _target(base: str, article, selectors: list[dict]) -> dict:
+def _target(base: str, slug: str, article, selectors: list[dict]) -> dict:
+    # The public plain text of the body as published: exactly the code points the selectors count, no login.
     target = {
         "type": "SpecificResource",
-        "source": base + reverse("article-detail", args=[article.pk]),
+        "source": base + reverse("factcheck-article-text", args=[slug, article.pk]),
         "selector": selectors,
     }
     if article.url:
@@ -41,7 +42,7 @@ def _target(base: str, article, selectors: list[dict]) -> dict:
     return target
 
 
-def _annotation(base: str, collection_id: str, span: Span) -> dict:
+def _annotation(base: str, slug: str, collection_id: str, span: Span) -> dict:
     body: list[dict] = [{"type": "TextualBody", "purpose": "assessing", "value": span.label, "format": "text/plain"}]
     if span.note:
         body.append({"type": "TextualBody", "purpose": "commenting", "value": span.note, "format": "text/plain"})
@@ -52,6 +53,7 @@ def _annotation(base: str, collection_id: str, span: Span) -> dict:
                 "purpose": "linking",
                 **_target(
                     base,
+                    slug,
                     evidence.article,
                     [
                         {"type": "TextQuoteSelector", "exact": evidence.quote},
@@ -70,6 +72,7 @@ def _annotation(base: str, collection_id: str, span: Span) -> dict:
         "body": body,
         "target": _target(
             base,
+            slug,
             span.article,
             _selectors(exact=span.quote, prefix=span.prefix, suffix=span.suffix, start=span.start, end=span.end),
         ),
@@ -94,7 +97,7 @@ def story_annotations(*, story: Story, base_url: str) -> dict:
         .order_by("article_id", "start", "end", "reviewer__username", "pk")
     )
     collection_id = base + reverse("export-annotations", args=[story.slug])
-    items = [_annotation(base, collection_id, span) for span in spans]
+    items = [_annotation(base, story.slug, collection_id, span) for span in spans]
     return {
         "@context": CONTEXT,
         "id": collection_id,

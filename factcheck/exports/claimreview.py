@@ -14,12 +14,13 @@ The text is the original (no spreadsheet escape): this is for machines.
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Prefetch
 
 from factcheck.articles.models import Article, Story, StoryState
-from factcheck.review.models import ClaimGroup, GroupStatus, Label, Span
+from factcheck.review.models import ClaimGroup, Evidence, GroupStatus, Label, Span
 from factcheck.review.rules import Vote, reviewer_votes
 
 LABEL_NAMES = dict(Label.choices)
@@ -55,7 +56,9 @@ def _appearance(article: Article) -> dict:
     return work
 
 
-def _review(*, url: str, article: Article, quote: str, label: str, explanation: str, published: dt.date) -> dict:
+def _review(
+    *, url: str, article: Article, quote: str, label: str, explanation: str, published: dt.date, modified: dt.date
+) -> dict:
     claim = {"@type": "Claim", "text": quote, "appearance": _appearance(article)}
     if article.outlet:
         claim["author"] = {"@type": "Organization", "name": article.outlet}
@@ -66,6 +69,7 @@ def _review(*, url: str, article: Article, quote: str, label: str, explanation: 
         "url": url,
         "claimReviewed": quote,
         "datePublished": published.isoformat(),
+        "dateModified": modified.isoformat(),
         "author": publisher(),
         "reviewRating": {
             "@type": "Rating",
@@ -92,48 +96,111 @@ def _group_explanation(group: ClaimGroup, label: str) -> str:
     return "\n".join(dict.fromkeys(notes))
 
 
-def story_claim_reviews(*, story: Story, base_url: str) -> dict:
-    """One JSON-LD document (@graph of ClaimReview) for an approved story; four queries whatever its size."""
-    if story.state != StoryState.APPROVED or story.approved_at is None:
-        raise NotPublishable(f"The story {story.title!r} is not approved; its verdicts are not published yet.")
-    published = story.approved_at.astimezone(dt.UTC).date()
-    page = base_url.rstrip("/") + story.get_absolute_url()
+@dataclass(frozen=True)
+class StandingClaim:
+    """A claim whose verdict stands, as the published page and the ClaimReview show it."""
+
+    anchor: str  # the id of its place on the public page: claim-g<group> or claim-s<span>
+    article: Article
+    start: int
+    end: int
+    quote: str
+    label: str
+    explanation: str
+    # The passages of other articles that back the verdict: the evidence of the spans voting for it.
+    evidence: tuple[dict, ...] = ()
+
+
+def _evidence(spans, label: str, titles: dict[int, str]) -> tuple[dict, ...]:
+    seen: dict[tuple, dict] = {}
+    for span in spans:
+        if span.label != label:
+            continue
+        for item in span.evidence.all():
+            key = (item.article_id, item.start, item.end)
+            seen.setdefault(
+                key,
+                {
+                    "article_id": item.article_id,
+                    "article_title": titles.get(item.article_id, ""),
+                    "start": item.start,
+                    "end": item.end,
+                    "quote": item.quote,
+                },
+            )
+    return tuple(sorted(seen.values(), key=lambda e: (e["article_id"], e["start"], e["end"])))
+
+
+def standing_claims(*, story: Story) -> list[StandingClaim]:
+    """The claims of `story` whose verdict stands, in article and text order; four queries whatever its size."""
     # The bodies are needed to quote a group's whole extent, so the articles are read once.
     articles = {a.pk: a for a in Article.objects.filter(story=story)}
+    titles = {pk: a.title for pk, a in articles.items()}
+    spans = Span.objects.order_by("pk").prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("pk")))
     groups = (
         ClaimGroup.objects.filter(article__story=story)
-        .prefetch_related(Prefetch("spans", queryset=Span.objects.order_by("pk")))
+        .prefetch_related(Prefetch("spans", queryset=spans))
         .order_by("article_id", "start", "end", "pk")
     )
-    reviews = []
+    claims = []
     for group in groups:
         label = group.effective_label or _single_label(group)
         if not label:
             continue
         article = articles[group.article_id]
-        reviews.append(
-            _review(
-                url=f"{page}#claim-g{group.pk}",
+        claims.append(
+            StandingClaim(
+                anchor=f"claim-g{group.pk}",
                 article=article,
+                start=group.start,
+                end=group.end,
                 quote=article.body[group.start : group.end],
                 label=label,
                 explanation=_group_explanation(group, label),
-                published=published,
+                evidence=_evidence(group.spans.all(), label, titles),
             )
         )
-    for span in Span.objects.filter(article__story=story, group__isnull=True).order_by(
-        "article_id", "start", "end", "pk"
-    ):
-        reviews.append(
-            _review(
-                url=f"{page}#claim-s{span.pk}",
+    for span in spans.filter(article__story=story, group__isnull=True).order_by("article_id", "start", "end", "pk"):
+        claims.append(
+            StandingClaim(
+                anchor=f"claim-s{span.pk}",
                 article=articles[span.article_id],
+                start=span.start,
+                end=span.end,
                 quote=span.quote,
                 label=span.label,
                 explanation=span.note,
-                published=published,
+                evidence=_evidence([span], span.label, titles),
             )
         )
+    claims.sort(key=lambda c: (c.article.pk, c.start, c.end))
+    return claims
+
+
+def story_claim_reviews(
+    *, story: Story, page_url: str, published: dt.datetime | None = None, modified: dt.datetime | None = None
+) -> dict:
+    """One JSON-LD document (@graph of ClaimReview) for an approved story, each `url` on the public `page_url`.
+
+    `published` is the first approval (datePublished) and `modified` this one (dateModified); both default
+    to the story's approval. Four queries whatever its size.
+    """
+    if story.state != StoryState.APPROVED or story.approved_at is None:
+        raise NotPublishable(f"The story {story.title!r} is not approved; its verdicts are not published yet.")
+    modified = modified or story.approved_at
+    published = published or modified
+    reviews = [
+        _review(
+            url=f"{page_url}#{claim.anchor}",
+            article=claim.article,
+            quote=claim.quote,
+            label=claim.label,
+            explanation=claim.explanation,
+            published=published.astimezone(dt.UTC).date(),
+            modified=modified.astimezone(dt.UTC).date(),
+        )
+        for claim in standing_claims(story=story)
+    ]
     return {"@context": "https://schema.org", "@graph": reviews}
 
 

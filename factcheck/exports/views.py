@@ -8,9 +8,10 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from factcheck.articles.models import Story, StoryState
-from factcheck.exports import annotations, claimreview
+from factcheck.exports import annotations, claimreview, publishing
 from factcheck.exports.columns import COLUMNS
 from factcheck.exports.csvstream import csv_chunks
+from factcheck.exports.models import Publication
 from factcheck.exports.selectors import ALL_STATES, FilterError, export_spans, parse_filters, parse_flag
 from factcheck.review.access import is_editor
 
@@ -42,6 +43,8 @@ def export_index(request: HttpRequest) -> HttpResponse:
         "states": [(ALL_STATES, "Any state"), *StoryState.choices],
         "columns": COLUMNS,
         "approved": StoryState.APPROVED,
+        # Stories with a public page: approved now, or approved before and reopened (the page says so).
+        "published": set(Publication.objects.values_list("story_id", flat=True).distinct()),
     }
     return render(request, "exports/index.html", context)
 
@@ -67,7 +70,7 @@ def verdicts_csv(request: HttpRequest) -> HttpResponse:
 def story_claimreview(request: HttpRequest, slug: str) -> HttpResponse:
     story = _get_story_for_editor(request, slug)
     try:
-        document = claimreview.story_claim_reviews(story=story, base_url=request.build_absolute_uri("/"))
+        document = publishing.published_claim_reviews(story=story, base_url=request.build_absolute_uri("/"))
     except claimreview.NotPublishable as exc:
         return HttpResponse(f"{exc}\n", status=409, content_type="text/plain; charset=utf-8")
     response = HttpResponse(claimreview.dumps(document), content_type=JSONLD)

@@ -18,6 +18,7 @@ from factcheck.consensus.agreement import Agreement
 from factcheck.desk import selectors
 from factcheck.desk.admin_site import AuditedAdmin, ReadOnlyInline, StaleEditGuard, count_column
 from factcheck.desk.filters import label_filter, reviewer_filter, story_state_filter
+from factcheck.exports.models import Publication
 from factcheck.exports.resources import NOT_UTF8, ArticleImportResource
 from factcheck.refusals import refusal
 from factcheck.review.models import ClaimGroup, Span
@@ -227,7 +228,14 @@ class StoryAdmin(ReviewFigures, StaleEditGuard, AuditedAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         story = self.get_object(request, object_id)
         if story is not None:
-            extra_context = {**(extra_context or {}), "workflow": self._panel_context(request, story)}
+            extra_context = {
+                **(extra_context or {}),
+                "workflow": self._panel_context(request, story),
+                # Each approval is a published version; the newest is the story's public page.
+                "publications": list(
+                    Publication.objects.filter(story=story).select_related("approved_by").order_by("-number")
+                ),
+            }
         return super().change_view(request, object_id, form_url, extra_context)
 
     def transition_view(self, request: HttpRequest, object_id: str) -> HttpResponse:

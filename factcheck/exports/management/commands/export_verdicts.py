@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from factcheck.articles.models import StoryState
 from factcheck.exports import annotations, claimreview
 from factcheck.exports.csvstream import csv_chunks
+from factcheck.exports.publishing import published_claim_reviews
 from factcheck.exports.selectors import ALL_STATES, FILTERS, FilterError, export_spans, parse_filters
 
 FORMATS = ("csv", "claimreview", "annotations")
@@ -51,7 +52,7 @@ class Command(BaseCommand):
                 raise CommandError(f"--format {format} writes one story: give its slug with --story.")
             try:
                 if format == "claimreview":
-                    document = claimreview.story_claim_reviews(story=filters.story, base_url=options["base_url"])
+                    document = published_claim_reviews(story=filters.story, base_url=options["base_url"])
                 else:
                     document = annotations.story_annotations(story=filters.story, base_url=options["base_url"])
             except claimreview.NotPublishable as exc:
