@@ -118,6 +118,6 @@ def test_verdicts_cannot_change_once_the_story_is_approved(client, group, alice)
     client.force_login(alice)
     span = group.spans.get(reviewer=alice)
     response = client.post(reverse("verdict-change", args=[group.pk, span.pk]), {"label": "consistent"})
-    assert response.status_code == 403 and b"no longer open for review" in response.content
+    assert response.status_code == 403 and b"reopen the story first" in response.content
     span.refresh_from_db()
     assert span.label == "conflicting"
