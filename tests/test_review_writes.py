@@ -169,7 +169,7 @@ def test_writes_are_refused_with_a_403_when_the_story_is_closed(client, alice, s
     story.save()
     client.force_login(alice)
     response = post_span(client, article, claim(article, 10, 20), headers=HTMX)
-    assert response.status_code == 403 and "no longer open for review" in response.content.decode()
+    assert response.status_code == 403 and "reopen the story first" in response.content.decode()
     edit = client.post(reverse("span-update", args=[span.pk]), {"label": "conflicting"}, headers=HTMX)
     assert edit.status_code == 403 and edit["HX-Retarget"] == f"#span-{span.pk}-error"
     assert client.post(reverse("span-delete", args=[span.pk]), headers=HTMX).status_code == 403
