@@ -104,3 +104,12 @@ def output_path(request, pytestconfig):
     folder = Path(pytestconfig.getoption("--output")) / "screens" / request.node.name
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def trimmed(body: str, start: int, end: int) -> tuple[int, int]:
+    """[start, end) without white space at either end: the server refuses a quote that begins or ends with it."""
+    while start < end and body[start].isspace():
+        start += 1
+    while end > start and body[end - 1].isspace():
+        end -= 1
+    return start, end

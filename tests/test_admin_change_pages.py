@@ -9,6 +9,7 @@ from factcheck.articles.models import Story, StoryState
 from factcheck.consensus.models import GroupStatus
 from factcheck.review.models import Span
 from factcheck.review.services import span_create
+from tests.conftest import trimmed
 
 S = StoryState
 
@@ -20,6 +21,7 @@ def put(story: Story, state: str) -> Story:
 
 
 def mark(article, reviewer, start: int, end: int, label: str) -> Span:
+    start, end = trimmed(article.body, start, end)
     return span_create(
         article=article, reviewer=reviewer, start=start, end=end, quote=article.body[start:end], label=label
     )[0]

@@ -8,6 +8,7 @@ from factcheck.consensus.agreement import article_agreement, story_agreement
 from factcheck.review.models import Span
 from factcheck.review.services import span_create
 from factcheck.workflow.services import story_transition
+from tests.conftest import trimmed
 
 S = StoryState
 
@@ -21,14 +22,15 @@ GROUP_CHANGELIST_QUERIES = 7
 def mark(article, reviewers, count: int, label="consistent", step: int = 5, labels=None, first: int = 0) -> list[Span]:
     """`count` claims of 4 characters; each reviewer marks each one (labels: one per reviewer, else `label`)."""
     spans = []
-    for start in range(first, first + count * step, step):
+    for at in range(first, first + count * step, step):
+        start, end = trimmed(article.body, at, at + 4)
         for index, reviewer in enumerate(reviewers):
             span, _ = span_create(
                 article=article,
                 reviewer=reviewer,
                 start=start,
-                end=start + 4,
-                quote=article.body[start : start + 4],
+                end=end,
+                quote=article.body[start:end],
                 label=labels[index] if labels else label,
             )
             spans.append(span)
@@ -43,14 +45,15 @@ def grow(story: Story, reviewers, per_article: int) -> None:
         half = per_article // 2
         mark(article, reviewers, half, labels=agree)
         body_offset = half * 5
-        for start in range(body_offset, body_offset + (per_article - half) * 5, 5):
+        for at in range(body_offset, body_offset + (per_article - half) * 5, 5):
+            start, end = trimmed(article.body, at, at + 4)
             for reviewer, label in zip(reviewers, differ, strict=True):
                 span_create(
                     article=article,
                     reviewer=reviewer,
                     start=start,
-                    end=start + 4,
-                    quote=article.body[start : start + 4],
+                    end=end,
+                    quote=article.body[start:end],
                     label=label,
                 )
 
