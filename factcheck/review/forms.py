@@ -70,7 +70,8 @@ class VerdictFields(forms.Form):
             "invalid_choice": "Choose a verdict: Consistent, Conflicting or Unsupported.",
         },
     )
-    note = forms.CharField(required=False, max_length=5000, strip=True)
+    # Kept as typed, leading tabs included; the service only treats white space alone as no note.
+    note = forms.CharField(required=False, max_length=5000, strip=False)
     evidence = EvidenceField(required=False)
 
 

@@ -77,7 +77,7 @@ def span_create(
         prefix=prefix,
         suffix=suffix,
         label=label,
-        note=note.strip(),
+        note=note if note.strip() else "",
     )
     try:
         with transaction.atomic():
@@ -98,7 +98,7 @@ def span_update(*, span: Span, label: str, note: str, evidence: Iterable[Evidenc
     """Change a verdict; evidence, when given, replaces the span's evidence."""
     _check_label(label)
     span.label = label
-    span.note = note.strip()
+    span.note = note if note.strip() else ""
     span.save(update_fields=["label", "note", "updated_at"])
     if evidence is not None:
         rows = _evidence_rows(span, evidence)
