@@ -60,13 +60,26 @@ def test_it_stores_a_verdict_with_its_note_and_evidence_and_returns_the_workspac
     assert json.loads(response["HX-Trigger-After-Settle"]) == {"span-created": {"id": span.pk}}
 
 
-def test_the_same_span_twice_gives_the_existing_one(client, alice, article):
+def test_the_same_span_twice_updates_the_existing_one_and_says_so(client, alice, article, other):
     client.force_login(alice)
-    assert post_span(client, article, claim(article, 5, 25), headers=HTMX).status_code == 201
-    again = post_span(client, article, claim(article, 5, 25, label="consistent"), headers=HTMX)
+    first = claim(article, 5, 25, note="first", evidence=[evidence(other, 0, 30)])
+    assert post_span(client, article, first, headers=HTMX).status_code == 201
+    second = claim(article, 5, 25, label="consistent", note="\tsecond", evidence=[evidence(other, 30, 40)])
+    again = post_span(client, article, second, headers=HTMX)
     assert again.status_code == 200
-    assert "span-exists" in json.loads(again["HX-Trigger-After-Settle"])
-    assert Span.objects.get().label == "conflicting"
+    event = json.loads(again["HX-Trigger-After-Settle"])["span-updated"]
+    assert "now the ones you just sent" in event["message"]
+    span = Span.objects.get()
+    assert (span.label, span.note, event["id"]) == ("consistent", "\tsecond", span.pk)
+    assert list(span.evidence.values_list("start", "end")) == [(30, 40)]
+
+
+def test_the_same_span_twice_without_htmx_shows_the_message_after_the_redirect(client, alice, article):
+    client.force_login(alice)
+    post_span(client, article, claim(article, 5, 25))
+    response = post_span(client, article, claim(article, 5, 25, label="unsupported"), follow=True)
+    assert "now the ones you just sent" in response.content.decode()
+    assert Span.objects.get().label == "unsupported"
 
 
 def test_without_htmx_a_save_redirects_to_the_article(client, alice, article):

@@ -61,12 +61,14 @@ def span_create(
     note: str = "",
     evidence: Iterable[EvidenceRef] = (),
 ) -> tuple[Span, bool]:
-    """Store a verdict on [start, end); the same span twice returns the existing row, created False."""
+    """Store a verdict on [start, end); the same span twice updates the existing row, created False."""
     _check_offsets(article.body, start, end, quote)
     _check_label(label)
+    evidence = list(evidence)  # read twice when the span already exists
     existing = Span.objects.filter(article=article, reviewer=reviewer, start=start, end=end).first()
     if existing is not None:
-        return existing, False
+        # The reviewer's latest verdict, note and evidence win; dropping them silently lost work.
+        return span_update(span=existing, label=label, note=note, evidence=evidence), False
     prefix, suffix = context(article.body, start, end)
     span = Span(
         article=article,
@@ -84,11 +86,11 @@ def span_create(
             span.save()
             bulk_create_with_history(_evidence_rows(span, evidence), Evidence)
     except IntegrityError:
-        # A double submit raced us past the lookup above: the other request's row stands.
+        # A double submit raced us past the lookup above: update the other request's row instead.
         existing = Span.objects.filter(article=article, reviewer=reviewer, start=start, end=end).first()
         if existing is None:
             raise
-        return existing, False
+        return span_update(span=existing, label=label, note=note, evidence=evidence), False
     regroup_article(article=article)
     return span, True
 

@@ -1,5 +1,6 @@
 """The review flow: an article with the reviewer's highlights, the verdict bar's writes and the compare view."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,6 +22,9 @@ from factcheck.review.workspace import body_class, evidence_pane, workspace
 
 CLOSED = "This story is no longer open for review ({state}): verdicts cannot be added, changed or removed."
 NO_ROLE = "Only reviewers can record verdicts."
+SAME_SPAN = (
+    "You had already marked exactly this passage: its verdict, note and evidence are now the ones you just sent."
+)
 LEGEND = [(value, name, CUES[value]) for value, name in Label.choices]
 
 
@@ -112,7 +116,7 @@ def _messages(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-def _saved(request: HttpRequest, article: Article, span: Span | None, event: str) -> HttpResponse:
+def _saved(request: HttpRequest, article: Article, span: Span | None, event: str, message: str = "") -> HttpResponse:
     other = None
     if request.POST.get("compare_with"):
         try:
@@ -140,7 +144,8 @@ def _saved(request: HttpRequest, article: Article, span: Span | None, event: str
         )
     response = HttpResponse(html, status=201 if event == "span-created" else 200)
     # After settle: the listener closes the bar and focuses the freshly swapped body.
-    return trigger_client_event(response, event, {"id": span.pk if span is not None else None}, after="settle")
+    detail = {"id": span.pk if span is not None else None, **({"message": message} if message else {})}
+    return trigger_client_event(response, event, detail, after="settle")
 
 
 @login_required
@@ -167,7 +172,13 @@ def span_create(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except ValidationError as exc:
         return _error(request, article, _messages(exc), 400, "verdict-error")
-    return _saved(request, article, span, "span-created" if created else "span-exists")
+    if created:
+        return _saved(request, article, span, "span-created")
+    # The same passage again: its verdict, note and evidence are now the ones just sent. htmx pages hear
+    # "span-updated" (review.js says "Verdict updated."); a plain post sees this message after the redirect.
+    if not request.htmx:
+        messages.info(request, SAME_SPAN)
+    return _saved(request, article, span, "span-updated", message=SAME_SPAN)
 
 
 def _form_message(form) -> str:
