@@ -58,3 +58,17 @@ def test_production_refuses_to_start_without_a_secret_key():
         [sys.executable, "-c", "import django; django.setup()"], env=env, capture_output=True, text=True
     )
     assert result.returncode != 0 and "Set SECRET_KEY" in result.stderr
+
+
+def test_a_command_without_its_settings_says_what_to_set_in_one_line():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    manage = Path(__file__).resolve().parent.parent / "manage.py"
+    for command in (["import_articles", "fixtures/articles"], ["check"], ["migrate", "--plan"]):
+        result = subprocess.run(
+            [sys.executable, str(manage), *command], env={"PATH": "/usr/bin:/bin"}, capture_output=True, text=True
+        )
+        assert result.returncode == 1 and "Traceback" not in result.stderr
+        assert result.stderr.strip().splitlines() == ["manage.py: Set SECRET_KEY (or DEBUG=1 for local development)."]
