@@ -3,13 +3,15 @@
 import json
 
 import pytest
+from django.db import OperationalError
+from django.test import Client
 from django.urls import reverse
 
 from factcheck.articles.models import Story, StoryState
-from factcheck.consensus.models import ClaimGroup, Comment
-from factcheck.consensus.services import review_submit
+from factcheck.consensus.models import Comment
+from factcheck.dbfaults import MESSAGE
 from factcheck.review.models import Evidence, Span
-from factcheck.review.services import span_create
+from tests.conftest import word_range
 
 HTMX = {"HX-Request": "true"}
 # What a spreadsheet would read as a formula once the leading tab is gone: it must stay as typed here.
@@ -26,35 +28,12 @@ def other(story, article):
     return story.articles.exclude(pk=article.pk).order_by("pk").first()
 
 
-def words(body: str, first: int, count: int = 3) -> tuple[int, int]:
-    """The code-point range of `count` words of `body`, starting at its `first` word."""
-    starts, ends, inside = [], [], False
-    for index, char in enumerate(body + " "):
-        if not char.isspace() and not inside:
-            starts.append(index)
-        elif char.isspace() and inside:
-            ends.append(index)
-        inside = not char.isspace()
-    return starts[first], ends[first + count - 1]
-
-
-@pytest.fixture
-def group(story, article, alice, bob):
-    start, end = words(article.body, 10)
-    for reviewer, label in ((alice, "conflicting"), (bob, "consistent")):
-        span_create(
-            article=article, reviewer=reviewer, start=start, end=end, quote=article.body[start:end], label=label
-        )
-        review_submit(story=story, reviewer=reviewer)
-    return ClaimGroup.objects.get()
-
-
 # ---- text kept as typed ------------------------------------------------------------------------
 
 
 def test_a_verdict_note_keeps_its_leading_tab_and_spaces(client, alice, article):
     client.force_login(alice)
-    start, end = words(article.body, 3)
+    start, end = word_range(article.body, 3)
     data = {"start": start, "end": end, "quote": article.body[start:end], "label": "conflicting", "note": TYPED}
     assert client.post(reverse("span-create", args=[article.pk]), data, headers=HTMX).status_code == 201
     span = Span.objects.get()
@@ -65,20 +44,20 @@ def test_a_verdict_note_keeps_its_leading_tab_and_spaces(client, alice, article)
     assert span.note == ""  # white space alone is no note
 
 
-def test_a_comment_keeps_its_leading_tab_and_white_space_alone_is_refused(client, alice, group):
+def test_a_comment_keeps_its_leading_tab_and_white_space_alone_is_refused(client, alice, disputed_claim):
     client.force_login(alice)
-    url = reverse("comment-create", args=[group.pk])
+    url = reverse("comment-create", args=[disputed_claim.pk])
     assert client.post(url, {"text": TYPED}, headers=HTMX).status_code == 200
     assert client.post(url, {"text": " \t\n "}, headers=HTMX).status_code == 400
     assert list(Comment.objects.values_list("text", flat=True)) == [TYPED]
 
 
-def test_a_decision_note_keeps_its_leading_tab(client, erin, group):
+def test_a_decision_note_keeps_its_leading_tab(client, erin, disputed_claim):
     client.force_login(erin)
-    data = {"final_label": "conflicting", "final_note": TYPED, "version": group.version}
-    assert client.post(reverse("group-decide", args=[group.pk]), data, headers=HTMX).status_code == 200
-    group.refresh_from_db()
-    assert group.final_note == TYPED
+    data = {"final_label": "conflicting", "final_note": TYPED, "version": disputed_claim.version}
+    assert client.post(reverse("group-decide", args=[disputed_claim.pk]), data, headers=HTMX).status_code == 200
+    disputed_claim.refresh_from_db()
+    assert disputed_claim.final_note == TYPED
 
 
 def test_a_reason_for_changes_keeps_its_leading_tab(client, erin, story):
@@ -96,7 +75,7 @@ def test_a_reason_for_changes_keeps_its_leading_tab(client, erin, story):
 
 
 def evidence_json(other, **change) -> str:
-    start, end = words(other.body, 0)
+    start, end = word_range(other.body, 0)
     return json.dumps({"article": other.pk, "start": start, "end": end, "quote": other.body[start:end], **change})
 
 
@@ -118,7 +97,7 @@ def evidence_json(other, **change) -> str:
 )
 def test_hostile_evidence_is_a_400_with_a_message(client, alice, article, other, raw, message):
     client.force_login(alice)
-    start, end = words(article.body, 3)
+    start, end = word_range(article.body, 3)
     data = {
         "start": start,
         "end": end,
@@ -136,10 +115,28 @@ def test_evidence_that_cuts_a_grapheme_is_refused(client, alice, story, article)
     body = f"The family {family} is an emoji."
     emoji = story.articles.create(title="Emoji", raw_text=body, body=body)
     client.force_login(alice)
-    start, end = words(article.body, 3)
+    start, end = word_range(article.body, 3)
     at = body.index(family)
     passage = json.dumps({"article": emoji.pk, "start": at, "end": at + 1, "quote": body[at]})
     data = {"start": start, "end": end, "quote": article.body[start:end], "label": "consistent", "evidence": [passage]}
     response = client.post(reverse("span-create", args=[article.pk]), data, headers=HTMX)
     assert response.status_code == 400 and "cuts a character in two" in response.content.decode()
     assert not Span.objects.exists()
+
+
+# ---- a database that cannot be reached ---------------------------------------------------------
+
+
+def test_a_query_that_finds_no_database_is_a_plain_503_not_a_500(monkeypatch, client, alice, story):
+    """The same page through the test client, the database swapped for one that cannot be reached."""
+    from factcheck.articles import views
+
+    def unreachable(*args, **kwargs):
+        raise OperationalError('connection to server at "127.0.0.1", port 5432 failed: Connection refused')
+
+    monkeypatch.setattr(views, "render", unreachable)
+    client = Client(raise_request_exception=False)
+    client.force_login(alice)
+    response = client.get(reverse("story-list"))
+    assert response.status_code == 503 and response["Retry-After"] == "5"
+    assert MESSAGE in response.content.decode()
