@@ -1,11 +1,12 @@
-"""A database that cannot be reached answers 503 with a plain page and a Retry-After, not a 500 trace."""
+"""Database faults met at the edge: a database that cannot be reached answers a plain 503, and text it
+cannot store (the NUL character) is refused with a 400 before any view runs."""
 
 import sys
 
 from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
 from django.dispatch import receiver
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 
 MESSAGE = "The database is not reachable; try again in a moment."
 # Plain HTML, no template: the base template's context processors would query the database again.
@@ -49,3 +50,30 @@ def unreachable_response() -> HttpResponse:
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response
+
+
+NUL_MESSAGE = "The text you sent contains a NUL character (\\0), which cannot be stored. Remove it and send again."
+
+
+class NulRefusalMiddleware:
+    """PostgreSQL refuses NUL in text (a DataError, so a 500) where SQLite stores it: refuse it on both, up front.
+
+    No form of ours has a use for it, and checking here covers every view, the admin and the exports' filters
+    alike, where a field-by-field check would have to be remembered in each.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view, args, kwargs) -> HttpResponse | None:
+        # A view hook, so CsrfViewMiddleware (earlier in MIDDLEWARE) has refused a forged post first.
+        if _has_nul(request.GET) or (request.method == "POST" and _has_nul(request.POST)):
+            return HttpResponseBadRequest(NUL_MESSAGE, content_type="text/plain; charset=utf-8")
+        return None
+
+
+def _has_nul(query) -> bool:
+    return any("\x00" in key or any("\x00" in value for value in values) for key, values in query.lists())
