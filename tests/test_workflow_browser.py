@@ -10,7 +10,7 @@ from tests.conftest import login
 
 def ready_for_approval(story, erin, alice) -> Story:
     story = story_transition(story=story, user=erin, target=StoryState.IN_REVIEW, seen_version=story.version)
-    article = story.articles.first()
+    article = story.articles.order_by("pk").first()
     span_create(article=article, reviewer=alice, start=0, end=12, quote=article.body[:12], label="consistent")
     return story_transition(story=story, user=alice, target=StoryState.READY, seen_version=story.version)
 
