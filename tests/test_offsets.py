@@ -8,6 +8,7 @@ from factcheck.review.offsets import (
     OffsetError,
     check_span,
     codepoint_to_utf16,
+    inside_grapheme,
     parse_id,
     parse_offset,
     utf16_to_codepoint,
@@ -161,3 +162,19 @@ def test_anything_else_is_refused_with_a_message(value):
 )
 def test_an_article_id_is_plain_positive_digits_of_a_sensible_size(value):
     assert parse_id(value) is None
+
+
+# Characters that take part in every joining rule of UAX #29: marks, joiners, skin tones, flags,
+# Indic conjuncts, Hangul jamo, CR LF, and plain ASCII around them.
+TRICKY = "a \n\r\t\u0301\u200d👨👩🇫🇷\u0915\u094d\u0937\u093f\u0903ع🏽\u1100\u1161\u11a8\ufe0f"
+
+
+@settings(deadline=None, max_examples=500)
+@given(st.text(st.sampled_from(TRICKY), max_size=20), st.data())
+def test_the_local_grapheme_check_agrees_with_segmenting_the_whole_text(text, data):
+    """The check looks only near the span's ends (a 1 MB article costs no more); the whole text is the reference."""
+    import regex
+
+    offset = data.draw(st.integers(min_value=0, max_value=len(text)))
+    boundaries = {0} | {match.end() for match in regex.finditer(r"\X", text)}
+    assert inside_grapheme(text, offset) == (offset not in boundaries)

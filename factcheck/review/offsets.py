@@ -57,16 +57,29 @@ def _is_space(char: str) -> bool:
     return char.isspace() or char == "\ufeff"
 
 
+# A position that is surely a grapheme boundary: after an ASCII character (but not between CR and LF)
+# and before one that cannot extend a cluster backwards (UAX #29 GB4, GB5, GB9, GB9a: no other rule joins
+# across an ASCII character). Scanning back to the nearest one keeps the check local to the span's ends.
+_ANCHOR = regex.compile(
+    r"(?r)(?<=[\x00-\x0c\x0e-\x7f])(?=[^\p{Grapheme_Cluster_Break=Extend}\p{Grapheme_Cluster_Break=ZWJ}"
+    r"\p{Grapheme_Cluster_Break=SpacingMark}])|(?<=\r)(?=[^\n])"
+)
+
+
+def inside_grapheme(body: str, offset: int) -> bool:
+    if offset <= 0 or offset >= len(body):
+        return False
+    anchor = _ANCHOR.search(body, 0, offset + 1)
+    position = anchor.start() if anchor else 0
+    for match in _GRAPHEME.finditer(body, position):
+        if match.end() >= offset:
+            return match.end() > offset > match.start()
+    return False
+
+
 def _grapheme_cut(body: str, start: int, end: int) -> int | None:
     """The first of start, end that falls inside a grapheme cluster, or None when both are boundaries."""
-    wanted = {start, end}
-    for match in _GRAPHEME.finditer(body, 0, len(body)):
-        inside = {offset for offset in wanted if match.start() < offset < match.end()}
-        if inside:
-            return min(inside)
-        if match.end() >= end:
-            return None
-    return None
+    return next((offset for offset in (start, end) if inside_grapheme(body, offset)), None)
 
 
 def check_span(body: str, start: int, end: int, quote: str) -> None:
