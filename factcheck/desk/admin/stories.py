@@ -1,9 +1,11 @@
 """Admin for stories and articles: the editors' queue of stories, their review moves, and the import check."""
 
+import re
+
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.db import models
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -26,6 +28,8 @@ from factcheck.workflow.panels import MovePanel, move_panel, state_badge
 from factcheck.workflow.services import StaleStory, TransitionRefused, stories_transition, story_transition
 
 SEEN_VERSION = "seen_version_%s"
+# The uploads this editor previewed and may still confirm (the confirm form names them).
+PENDING_IMPORTS = "factcheck-pending-imports"
 
 
 def when(moment) -> str:
@@ -396,6 +400,29 @@ class ArticleAdmin(ImportMixin, ReviewFigures, StaleEditGuard, AuditedAdmin):
 
     class Media:
         css = {"all": ["css/workflow-admin.css"]}
+
+    # -- the CSV import: only an upload this editor previewed here may be confirmed -------------------
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        confirm = (getattr(response, "context_data", None) or {}).get("confirm_form")
+        if confirm is not None and confirm.initial.get("import_file_name"):
+            pending = request.session.get(PENDING_IMPORTS, [])[-9:]
+            request.session[PENDING_IMPORTS] = [*pending, confirm.initial["import_file_name"]]
+        return response
+
+    def process_import(self, request, **kwargs):
+        # The confirm form names a format and a file on the server: anything but what this editor's own
+        # preview prepared would be a 500, or would read and delete another file of the temp folder.
+        fmt, name = request.POST.get("format", ""), request.POST.get("import_file_name", "")
+        if not re.fullmatch(r"[0-9]{1,3}", fmt) or int(fmt) >= len(self.get_import_formats()):
+            return HttpResponseBadRequest("Choose one of the offered file formats and upload the file again.")
+        if name not in request.session.get(PENDING_IMPORTS, []):
+            return HttpResponseBadRequest(
+                "This import was not prepared here, or it was confirmed already: upload the file again."
+            )
+        request.session[PENDING_IMPORTS] = [n for n in request.session[PENDING_IMPORTS] if n != name]
+        return super().process_import(request, **kwargs)
 
     def has_add_permission(self, request) -> bool:
         # Articles come in through import_articles, which cleans them and refuses duplicates.
