@@ -173,3 +173,15 @@ def test_regroup_skips_a_frozen_story(story, disputed, erin):
     out = io.StringIO()
     call_command("regroup", "--story", story.slug, stdout=out)
     assert SAID in out.getvalue()
+
+
+@pytest.mark.parametrize("state", FROZEN)
+def test_the_desk_cleaning_page_refuses_to_apply_on_a_frozen_story(client, story, erin, state):
+    freeze(story, state, erin)
+    article = story.articles.order_by("pk").last()
+    client.force_login(erin)
+    url = reverse("admin:articles_article_cleaning", args=[article.pk])
+    assert "cannot change until an editor reopens the story" in client.get(url).content.decode()
+    response = client.post(url, {"apply": "1", "block-0": "drop"})
+    assert response.status_code == 403 and SAID in response.content.decode()
+    assert Article.objects.get(pk=article.pk).body == article.body

@@ -132,6 +132,9 @@ class ArticleImportResource(resources.ModelResource):
         headers = [(name or "").strip() for name in (dataset.headers or [])]
         missing = [name for name in REQUIRED_COLUMNS if name not in headers]
         if missing:
+            # Empty the rows too: import-export goes on reading them after this refusal, and rows without
+            # a header row (a blank first line) would fail there instead of showing this message.
+            dataset.wipe()
             raise ImportRefused(
                 f"The file's first line must name its columns: {', '.join(ARTICLE_COLUMNS)} "
                 f"(and optionally {NEW_VERSION_COLUMN}). The column{'s' if len(missing) > 1 else ''} "

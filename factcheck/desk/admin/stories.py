@@ -1,9 +1,11 @@
 """Admin for stories and articles: the editors' queue of stories, their review moves, and the import check."""
 
+import re
+
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.db import models
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -14,18 +16,21 @@ from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV
 
 from factcheck.articles.models import Article, Story, StoryState
+from factcheck.articles.services import ImportRefused, article_clean_preview, article_reclean
 from factcheck.consensus.agreement import Agreement
 from factcheck.desk import selectors
 from factcheck.desk.admin_site import AuditedAdmin, ReadOnlyInline, StaleEditGuard, count_column
 from factcheck.desk.filters import label_filter, reviewer_filter, story_state_filter
 from factcheck.exports.models import Publication
 from factcheck.exports.resources import NOT_UTF8, ArticleImportResource
-from factcheck.refusals import refusal
+from factcheck.refusals import Refused, refusal
 from factcheck.review.models import ClaimGroup, Span
 from factcheck.workflow.panels import MovePanel, move_panel, state_badge
 from factcheck.workflow.services import StaleStory, TransitionRefused, stories_transition, story_transition
 
 SEEN_VERSION = "seen_version_%s"
+# The uploads this editor previewed and may still confirm (the confirm form names them).
+PENDING_IMPORTS = "factcheck-pending-imports"
 
 
 def when(moment) -> str:
@@ -404,6 +409,29 @@ class ArticleAdmin(ImportMixin, ReviewFigures, StaleEditGuard, AuditedAdmin):
     class Media:
         css = {"all": ["css/workflow-admin.css"]}
 
+    # -- the CSV import: only an upload this editor previewed here may be confirmed -------------------
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        confirm = (getattr(response, "context_data", None) or {}).get("confirm_form")
+        if confirm is not None and confirm.initial.get("import_file_name"):
+            pending = request.session.get(PENDING_IMPORTS, [])[-9:]
+            request.session[PENDING_IMPORTS] = [*pending, confirm.initial["import_file_name"]]
+        return response
+
+    def process_import(self, request, **kwargs):
+        # The confirm form names a format and a file on the server: anything but what this editor's own
+        # preview prepared would be a 500, or would read and delete another file of the temp folder.
+        fmt, name = request.POST.get("format", ""), request.POST.get("import_file_name", "")
+        if not re.fullmatch(r"[0-9]{1,3}", fmt) or int(fmt) >= len(self.get_import_formats()):
+            return HttpResponseBadRequest("Choose one of the offered file formats and upload the file again.")
+        if name not in request.session.get(PENDING_IMPORTS, []):
+            return HttpResponseBadRequest(
+                "This import was not prepared here, or it was confirmed already: upload the file again."
+            )
+        request.session[PENDING_IMPORTS] = [n for n in request.session[PENDING_IMPORTS] if n != name]
+        return super().process_import(request, **kwargs)
+
     def has_add_permission(self, request) -> bool:
         # Articles come in through import_articles, which cleans them and refuses duplicates.
         return False
@@ -447,13 +475,73 @@ class ArticleAdmin(ImportMixin, ReviewFigures, StaleEditGuard, AuditedAdmin):
     @admin.display(description="Import check: raw text beside the clean body")
     def import_check(self, article: Article) -> str:
         return format_html(
+            '<p><a class="fc-button" href="{}">Correct the cleaning block by block</a></p>'
             '<div class="fc-import-check">'
             "<figure><figcaption>Raw text, as imported ({} characters)</figcaption>"
             '<pre class="fc-text">{}</pre></figure>'
             "<figure><figcaption>Clean body, what spans point into ({} characters)</figcaption>"
             '<pre class="fc-text">{}</pre></figure></div>',
+            reverse("admin:articles_article_cleaning", args=[article.pk]),
             len(article.raw_text),
             article.raw_text,
             len(article.body),
             article.body,
         )
+
+    # -- correcting the cleaning: keep or drop each block of the raw text, preview, then apply ---------
+
+    def get_urls(self):
+        cleaning = self.admin_site.admin_view(self.cleaning_view)
+        return [path("<path:object_id>/cleaning/", cleaning, name="articles_article_cleaning"), *super().get_urls()]
+
+    def cleaning_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        article = self.get_object(request, object_id) if object_id.isdigit() else None
+        if article is None or not self.has_view_permission(request, article):
+            return HttpResponse("No such article.", status=404)
+        change_url = reverse("admin:articles_article_change", args=[article.pk])
+        automatic = article_clean_preview(article=article, overrides={})
+        overrides = article.block_overrides
+        if request.method == "POST":
+            # Only the choices that differ from the automatic decision are stored as overrides.
+            overrides = {
+                index: choice == "keep"
+                for index, block in enumerate(automatic.blocks)
+                if (choice := request.POST.get(f"block-{index}")) in ("keep", "drop")
+                and (choice == "keep") != block.kept
+            }
+        error, status = "", 200
+        if request.method == "POST" and "apply" in request.POST:
+            # A frozen story's article is refused by article_reclean itself, with "reopen the story first".
+            if not self.has_change_permission(request, article) and not article.story.is_frozen:
+                return HttpResponse("Only editors may change an article.", status=403)
+            try:
+                article_reclean(article=article, overrides=overrides)
+            except Refused as exc:
+                error, status = exc.message, exc.status
+            else:
+                self.log_change(request, article, "Cleaning corrected block by block")
+                self.message_user(request, "The clean body was made again from the raw text with your choices.")
+                return HttpResponseRedirect(change_url)
+        try:
+            preview = article_clean_preview(article=article, overrides=overrides)
+        except ImportRefused as exc:
+            preview, error, status = automatic, exc.message, exc.status
+        blocks = [
+            (index, block, automatic.blocks[index].kept)
+            for index, block in enumerate(preview.blocks)
+            if block.text.strip()
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Cleaning of “{article.title}”",
+            "opts": self.model._meta,
+            "original": article,
+            "change_url": change_url,
+            "blocks": blocks,
+            "preview": preview,
+            "changed": preview.body != article.body,
+            "frozen": article.spans.exists(),
+            "story_frozen": article.story.is_frozen,
+            "error": error,
+        }
+        return TemplateResponse(request, "admin/articles/article/cleaning.html", context, status=status)
