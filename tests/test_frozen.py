@@ -185,3 +185,14 @@ def test_the_desk_cleaning_page_refuses_to_apply_on_a_frozen_story(client, story
     response = client.post(url, {"apply": "1", "block-0": "drop"})
     assert response.status_code == 403 and SAID in response.content.decode()
     assert Article.objects.get(pk=article.pk).body == article.body
+
+
+@pytest.mark.parametrize("state", FROZEN)
+def test_the_desk_cannot_correct_a_verdict_of_a_frozen_story(client, story, article, disputed, erin, state):
+    _, span = disputed
+    freeze(story, state, erin)
+    client.force_login(erin)
+    url = reverse("admin:review_span_change", args=[span.pk])
+    response = client.post(url, {"label": "consistent", "note": "desk correction"})
+    assert response.status_code == 403
+    assert Span.objects.get(pk=span.pk).label == "conflicting"

@@ -213,3 +213,14 @@ def test_an_approval_is_undone_if_it_cannot_be_published(story, erin, monkeypatc
         story_transition(story=story, user=erin, target=StoryState.APPROVED, seen_version=story.version)
     story.refresh_from_db()
     assert story.state == StoryState.READY and not Publication.objects.exists()
+
+
+def test_a_story_approved_before_publications_existed_is_published_on_its_first_visit(client, story, erin):
+    # Approved around the workflow (as rows from before this feature were): no publication yet.
+    story.state, story.approved_at, story.approved_by = StoryState.APPROVED, timezone.now(), erin
+    story.save()
+    assert not Publication.objects.exists()
+    assert client.get(reverse("factcheck-page", args=[story.slug])).status_code == 200
+    assert client.get(reverse("factcheck-page", args=[story.slug])).status_code == 200
+    publication = Publication.objects.get()
+    assert (publication.number, publication.approved_at, publication.approved_by) == (1, story.approved_at, erin)
