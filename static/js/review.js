@@ -90,13 +90,17 @@
     if (side) {
       form.style.left = side.left + "px";
       form.style.width = side.width + "px";
-      form.style.top = Math.max(8, side.top) + "px";
+      var top = Math.max(8, side.top);
+      form.style.top = top + "px";
+      // Never past the bottom of the screen: the bar scrolls inside instead.
+      form.style.maxHeight = Math.max(240, window.innerHeight - top - 8) + "px";
       releaseSpace();
       return;
     }
     var pane = WIDE.matches && claimRoot() ? claimRoot().closest(".claim-pane") : null;
     var bounds = pane ? pane.getBoundingClientRect() : null;
     form.style.top = "";
+    form.style.maxHeight = "";
     form.style.left = bounds ? bounds.left + "px" : "0px";
     form.style.width = bounds ? bounds.width + "px" : "100%";
   }
