@@ -12,6 +12,7 @@ from django.utils.text import slugify
 
 from factcheck.articles.cleaning import CleanedArticle, clean_article, clean_html, content_hash, looks_like_html
 from factcheck.articles.models import Article, Story
+from factcheck.refusals import Refused
 
 # Files the import reads: scraped text, or a page saved from a browser ("Save page as... HTML only").
 TEXT_SUFFIXES = frozenset({".txt"})
@@ -19,7 +20,7 @@ HTML_SUFFIXES = frozenset({".html", ".htm"})
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.IGNORECASE)
 
 
-class ImportRefused(ValueError):
+class ImportRefused(Refused, ValueError):
     """A file or text that cannot become an article; the message says why, for a person."""
 
 

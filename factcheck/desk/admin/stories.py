@@ -14,6 +14,7 @@ from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV
 
 from factcheck.articles.models import Article, Story, StoryState
+from factcheck.articles.services import ImportRefused, article_clean_preview, article_reclean
 from factcheck.consensus.agreement import Agreement
 from factcheck.desk import selectors
 from factcheck.desk.admin_site import AuditedAdmin, ReadOnlyInline, StaleEditGuard, count_column
@@ -452,13 +453,71 @@ class ArticleAdmin(ImportMixin, ReviewFigures, StaleEditGuard, AuditedAdmin):
     @admin.display(description="Import check: raw text beside the clean body")
     def import_check(self, article: Article) -> str:
         return format_html(
+            '<p><a class="fc-button" href="{}">Correct the cleaning block by block</a></p>'
             '<div class="fc-import-check">'
             "<figure><figcaption>Raw text, as imported ({} characters)</figcaption>"
             '<pre class="fc-text">{}</pre></figure>'
             "<figure><figcaption>Clean body, what spans point into ({} characters)</figcaption>"
             '<pre class="fc-text">{}</pre></figure></div>',
+            reverse("admin:articles_article_cleaning", args=[article.pk]),
             len(article.raw_text),
             article.raw_text,
             len(article.body),
             article.body,
         )
+
+    # -- correcting the cleaning: keep or drop each block of the raw text, preview, then apply ---------
+
+    def get_urls(self):
+        cleaning = self.admin_site.admin_view(self.cleaning_view)
+        return [path("<path:object_id>/cleaning/", cleaning, name="articles_article_cleaning"), *super().get_urls()]
+
+    def cleaning_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        article = self.get_object(request, object_id) if object_id.isdigit() else None
+        if article is None or not self.has_view_permission(request, article):
+            return HttpResponse("No such article.", status=404)
+        change_url = reverse("admin:articles_article_change", args=[article.pk])
+        automatic = article_clean_preview(article=article, overrides={})
+        overrides = article.block_overrides
+        if request.method == "POST":
+            # Only the choices that differ from the automatic decision are stored as overrides.
+            overrides = {
+                index: choice == "keep"
+                for index, block in enumerate(automatic.blocks)
+                if (choice := request.POST.get(f"block-{index}")) in ("keep", "drop")
+                and (choice == "keep") != block.kept
+            }
+        error, status = "", 200
+        if request.method == "POST" and "apply" in request.POST:
+            if not self.has_change_permission(request, article):
+                return HttpResponse("Only editors may change an article.", status=403)
+            try:
+                article_reclean(article=article, overrides=overrides)
+            except ImportRefused as exc:
+                error, status = exc.message, exc.status
+            else:
+                self.log_change(request, article, "Cleaning corrected block by block")
+                self.message_user(request, "The clean body was made again from the raw text with your choices.")
+                return HttpResponseRedirect(change_url)
+        try:
+            preview = article_clean_preview(article=article, overrides=overrides)
+        except ImportRefused as exc:
+            preview, error, status = automatic, exc.message, exc.status
+        blocks = [
+            (index, block, automatic.blocks[index].kept)
+            for index, block in enumerate(preview.blocks)
+            if block.text.strip()
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Cleaning of “{article.title}”",
+            "opts": self.model._meta,
+            "original": article,
+            "change_url": change_url,
+            "blocks": blocks,
+            "preview": preview,
+            "changed": preview.body != article.body,
+            "frozen": article.spans.exists(),
+            "error": error,
+        }
+        return TemplateResponse(request, "admin/articles/article/cleaning.html", context, status=status)
