@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from factcheck.review.models import Span
 from factcheck.review.services import EvidenceRef, span_create
-from tests.factories import login
+from tests.factories import find, login
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True, "device_scale_factor": 1}
 
@@ -69,8 +69,8 @@ def test_on_a_wide_screen_the_bar_docks_beside_the_text_and_the_claim_stays_high
     assert not page.evaluate("CSS.highlights.has('pending-claim')")
 
 
-def test_on_a_phone_a_long_press_and_drag_selects_a_claim_and_the_sheet_leaves_it_visible(
-    browser, live_server, alice, story, article
+def test_on_a_phone_a_touch_selection_opens_a_sheet_that_leaves_the_claim_visible_and_saves(
+    browser, live_server, alice, story, article, output_path
 ):
     context = browser.new_context(**PHONE)
     page = context.new_page()
@@ -103,7 +103,7 @@ def test_on_a_phone_a_long_press_and_drag_selects_a_claim_and_the_sheet_leaves_i
     assert g["highlighted"] and g["width"] <= 390
     # The selection and the two lines after it are above the sheet.
     assert g["first"] >= 0 and g["last"] + 2 * g["line"] <= g["bar"]["top"] + 1
-    page.screenshot(path="test-results/phone-sheet.png")
+    page.screenshot(path=output_path / "phone-sheet.png")
     bar.get_by_role("button", name="Conflicting").tap()
     bar.get_by_role("button", name="Save verdict").tap()
     expect(bar).to_be_hidden()
@@ -116,8 +116,9 @@ def test_on_a_phone_a_long_press_and_drag_selects_a_claim_and_the_sheet_leaves_i
 
 def test_compare_fits_one_screen_and_evidence_scrolls_the_other_article(page, live_server, alice, story, article):
     other = story.articles.get(source_name__startswith="004")
-    passage = other.body[-80:-40]
-    at = len(other.body) - 80
+    # A passage from the last paragraph: far down, so the right-hand article must scroll to show it.
+    passage = " ".join(other.body.rstrip().split("\n")[-1].split()[:5])
+    at, _ = find(other, passage)
     span_create(
         article=article,
         reviewer=alice,
@@ -125,7 +126,7 @@ def test_compare_fits_one_screen_and_evidence_scrolls_the_other_article(page, li
         end=20,
         quote=article.body[:20],
         label="conflicting",
-        evidence=[EvidenceRef(other.pk, at, at + 40, passage)],
+        evidence=[EvidenceRef(other.pk, at, at + len(passage), passage)],
     )
     page.set_viewport_size({"width": 1280, "height": 800})
     login(page, live_server, "alice")
