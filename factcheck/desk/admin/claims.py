@@ -5,11 +5,12 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.timezone import localtime
 
 from factcheck.consensus.models import Comment
 from factcheck.desk import selectors
-from factcheck.desk.admin_site import AuditedAdmin, ReadOnlyInline
+from factcheck.desk.admin_site import AuditedAdmin, ReadOnlyInline, plural
 from factcheck.review.models import ClaimGroup, ReviewSubmission
 
 
@@ -77,7 +78,7 @@ class ClaimGroupAdmin(ReadOnlyAdmin):
 
     @admin.display(description="Figures", ordering="span_count")
     def figures(self, group: ClaimGroup) -> str:
-        return format_html("{} spans<br>{} reviewers", group.span_count, group.reviewer_count)
+        return format_html("{}<br>{}", plural(group.span_count, "span"), plural(group.reviewer_count, "reviewer"))
 
     @admin.display(description="Decided / updated", ordering="updated_at")
     def decided(self, group: ClaimGroup) -> str:
@@ -90,10 +91,21 @@ class ClaimGroupAdmin(ReadOnlyAdmin):
 
 @admin.register(Comment)
 class CommentAdmin(ReadOnlyAdmin):
-    list_display = ("__str__", "author", "group", "created_at")
+    list_display = ("__str__", "author", "claim", "created_at")
     list_filter = ("created_at", "group__article__story")
     list_select_related = ("author", "group__article")
     search_fields = ("text", "author__username")
+
+    @admin.display(description="Claim", ordering="group")
+    def claim(self, comment: Comment) -> str:
+        # The article's title, cut short, and where in it: the whole group name pushed the list past 1280 px.
+        group = comment.group
+        return format_html(
+            '{}<br><span class="fc-when">characters {}–{}</span>',
+            Truncator(group.article.title).chars(48),
+            group.start,
+            group.end,
+        )
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("group__article__body", "group__article__raw_text")

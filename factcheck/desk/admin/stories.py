@@ -17,7 +17,7 @@ from factcheck.articles.models import Article, Story, StoryState
 from factcheck.articles.services import ImportRefused, article_clean_preview, article_reclean
 from factcheck.consensus.agreement import Agreement
 from factcheck.desk import selectors
-from factcheck.desk.admin_site import AuditedAdmin, ReadOnlyInline, StaleEditGuard, count_column
+from factcheck.desk.admin_site import AuditedAdmin, ReadOnlyInline, StaleEditGuard, count_column, plural
 from factcheck.desk.filters import label_filter, reviewer_filter, story_state_filter
 from factcheck.exports.resources import ArticleImportResource
 from factcheck.refusals import refusal
@@ -59,9 +59,9 @@ class ReviewFigures:
     @admin.display(description="Review", ordering="span_count")
     def review_figures(self, row) -> str:
         return format_html(
-            '<span class="fc-figs">{} spans · {} reviewers<br>{} disputed · {} agreed</span>',
-            row.span_count,
-            row.reviewer_count,
+            '<span class="fc-figs">{} · {}<br>{} disputed · {} agreed</span>',
+            plural(row.span_count, "span"),
+            plural(row.reviewer_count, "reviewer"),
             row.disputed_count,
             row.consensus_count,
         )
