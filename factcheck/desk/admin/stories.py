@@ -16,7 +16,12 @@ from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV
 
 from factcheck.articles.models import Article, Story, StoryState
-from factcheck.articles.services import ImportRefused, article_clean_preview, article_reclean
+from factcheck.articles.services import (
+    ImportRefused,
+    article_clean_preview,
+    article_reclean,
+    articles_import_uploads,
+)
 from factcheck.consensus.agreement import Agreement
 from factcheck.desk import selectors
 from factcheck.desk.admin_site import AuditedAdmin, ReadOnlyInline, StaleEditGuard, count_column
@@ -372,6 +377,7 @@ class ArticleAdmin(ImportMixin, ReviewFigures, StaleEditGuard, AuditedAdmin):
     # Import: a CSV of articles, cleaned like `manage.py import_articles` (factcheck/exports/resources.py).
     resource_classes = [ArticleImportResource]
     import_formats = [CSV]
+    import_export_change_list_template = "admin/articles/article/change_list.html"  # plus saved pages
     list_display = (
         "title",
         "story",
@@ -469,7 +475,37 @@ class ArticleAdmin(ImportMixin, ReviewFigures, StaleEditGuard, AuditedAdmin):
 
     def get_urls(self):
         cleaning = self.admin_site.admin_view(self.cleaning_view)
-        return [path("<path:object_id>/cleaning/", cleaning, name="articles_article_cleaning"), *super().get_urls()]
+        pages = self.admin_site.admin_view(self.import_pages_view)
+        return [
+            path("import-pages/", pages, name="articles_article_import_pages"),
+            path("<path:object_id>/cleaning/", cleaning, name="articles_article_cleaning"),
+            *super().get_urls(),
+        ]
+
+    def import_pages_view(self, request: HttpRequest) -> HttpResponse:
+        """Saved pages or text files into a story, through the import command's own service."""
+        if not self.has_import_permission(request):
+            return HttpResponse("Only editors import articles.", status=403)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import saved pages",
+            "opts": self.model._meta,
+            "stories": Story.objects.order_by("title").values_list("title", flat=True),
+            "story_title": request.POST.get("story", ""),
+        }
+        status = 200
+        if request.method == "POST":
+            uploads = [(upload.name, upload.read()) for upload in request.FILES.getlist("files")]
+            try:
+                imported = articles_import_uploads(story_title=context["story_title"], uploads=uploads)
+            except ImportRefused as exc:
+                context["error"], status = exc.message, exc.status
+            else:
+                for item in imported:
+                    if item.created:
+                        self.log_addition(request, item.article, "Imported from a saved page")
+                context["imported"] = imported
+        return TemplateResponse(request, "admin/articles/article/import_pages.html", context, status=status)
 
     def cleaning_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         article = self.get_object(request, object_id) if object_id.isdigit() else None
