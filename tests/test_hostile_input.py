@@ -11,10 +11,10 @@ import pytest
 from django.db import OperationalError, transaction
 from django.test import Client
 from django.urls import reverse
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from factcheck.articles.models import Story, StoryState
+from factcheck.articles.models import Article, Story, StoryState
 from factcheck.consensus.models import Comment
 from factcheck.dbfaults import MESSAGE
 from factcheck.review.models import Evidence, Span
@@ -136,7 +136,7 @@ def test_evidence_that_cuts_a_grapheme_is_refused(client, alice, story, article)
 
 def test_a_query_that_finds_no_database_is_a_plain_503_not_a_500(monkeypatch, client, alice, story):
     """The same page through the test client, the database swapped for one that cannot be reached."""
-    from factcheck.articles import views
+    from factcheck.workflow import views
 
     def unreachable(*args, **kwargs):
         raise OperationalError('connection to server at "127.0.0.1", port 5432 failed: Connection refused')
@@ -235,15 +235,6 @@ def _headless_csv(form: dict) -> bool:
 
 # Inputs that still answer 500 in code outside this branch (each has a strict xfail test below that
 # names the fix); the property run steps around exactly these, so it stays a gate for everything else.
-KNOWN_500 = {
-    # consensus/views.py group_decide: "²".isdigit() is True, but int("²") raises ValueError.
-    "group-decide": lambda form: any(value.isdigit() and not value.isascii() for value in _values(form, "version")[:1]),
-    # exports/resources.py: import-export goes on zipping rows with no header row (a blank first line)
-    # after before_import refused the columns: TypeError.
-    "admin-article-import": lambda form: _headless_csv(form),
-    # Django's admin filters pk__in on the raw ticked values: "" or "x" raises ValueError.
-    "admin-story-actions": lambda form: "action" in form and _not_an_id(form, "_selected_action"),
-}
 
 
 @dataclass(frozen=True)
@@ -414,7 +405,6 @@ def test_no_form_endpoint_answers_5xx_or_stores_anything_on_a_refusal(world, end
     htmx = data.draw(st.booleans(), label="htmx")
     form = {**endpoint.form(world), **changes}
     form = {key: value for key, value in form.items() if value is not DROP}
-    assume(not KNOWN_500.get(endpoint.name, lambda form: False)(form))
     client = Client()
     headers = {"HX-Request": "true"} if htmx else {}
     with transaction.atomic():
@@ -434,30 +424,29 @@ def test_no_form_endpoint_answers_5xx_or_stores_anything_on_a_refusal(world, end
         assert not changed, f"{response.status_code} but rows changed: {changed}"
 
 
-# ---- the known 500s, one strict xfail each: fixing the code turns them into failures to delete --------
+# ---- inputs that were 500s once, each a 4xx now with nothing stored ----------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="consensus/views.py group_decide: test re.fullmatch(r'[0-9]{1,9}', version)")
 @pytest.mark.parametrize("version", ["²", "١²"])
 def test_a_decision_with_a_version_that_is_not_plain_digits_is_a_4xx(disputed_claim, erin, version):
     client = Client(raise_request_exception=False)
     client.force_login(erin)
     data = {"final_label": "consistent", "final_note": "Because.", "version": version}
     response = client.post(reverse("group-decide", args=[disputed_claim.pk]), data)
-    assert response.status_code < 500
+    assert response.status_code == 400 and "Reload the page" in response.content.decode()
+    disputed_claim.refresh_from_db()
+    assert disputed_claim.final_label == ""
 
 
-@pytest.mark.xfail(strict=True, reason="admin: check _selected_action values before Django filters pk__in on them")
 @pytest.mark.parametrize("selected", ["", "x", "1.5"])
 def test_an_admin_action_on_a_selection_that_is_not_ids_is_a_4xx(story, erin, selected):
     client = Client(raise_request_exception=False)
     client.force_login(erin)
     data = {"action": "approve_selected", "index": 0, "_selected_action": selected}
     response = client.post(reverse("admin:articles_story_changelist"), data)
-    assert response.status_code < 500
+    assert response.status_code == 400 and "tick the rows again" in response.content.decode()
 
 
-@pytest.mark.xfail(strict=True, reason="exports/resources.py before_import: dataset.wipe() before refusing columns")
 def test_an_import_file_whose_first_line_is_blank_is_refused_with_a_message(db, erin):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -467,10 +456,10 @@ def test_an_import_file_whose_first_line_is_blank_is_refused_with_a_message(db, 
     response = client.post(
         reverse("admin:articles_article_import"), {"format": "0", "resource": "0", "import_file": upload}
     )
-    assert response.status_code < 500
+    assert response.status_code < 500 and "columns" in response.content.decode()
+    assert not Article.objects.exists()
 
 
-@pytest.mark.xfail(strict=True, reason="admin: process_import must check format and the pending upload first")
 @pytest.mark.parametrize(
     "form",
     [
@@ -484,7 +473,7 @@ def test_confirming_an_import_that_was_never_uploaded_is_a_4xx(db, erin, form):
     client = Client(raise_request_exception=False)
     client.force_login(erin)
     response = client.post(reverse("admin:articles_article_process_import"), {"resource": "0", **form})
-    assert response.status_code < 500
+    assert response.status_code == 400 and "upload the file again" in response.content.decode()
 
 
 @pytest.mark.parametrize("field", ["text", "junk"])
