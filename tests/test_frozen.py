@@ -196,3 +196,36 @@ def test_the_desk_cannot_correct_a_verdict_of_a_frozen_story(client, story, arti
     response = client.post(url, {"label": "consistent", "note": "desk correction"})
     assert response.status_code == 403
     assert Span.objects.get(pk=span.pk).label == "conflicting"
+
+
+@pytest.mark.parametrize("state", FROZEN)
+def test_the_desk_page_import_refuses_a_frozen_story(client, story, erin, state):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    freeze(story, state, erin)
+    client.force_login(erin)
+    before = Article.objects.count()
+    text = b"A new report.\n\nThe advisers left in 2024, officials said on Monday in Baghdad.\n"
+    response = client.post(
+        reverse("admin:articles_article_import_pages"),
+        {"story": story.title, "files": [SimpleUploadedFile("new.txt", text)]},
+    )
+    assert response.status_code == 403 and SAID in response.content.decode()
+    assert Article.objects.count() == before
+
+
+def test_the_desk_page_import_takes_a_new_version_only_when_ticked(client, story, erin):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    seed = story.articles.order_by("pk").first()
+    changed = seed.raw_text.replace(seed.body[40:60], "X" + seed.body[41:60], 1).encode()
+    client.force_login(erin)
+    url = reverse("admin:articles_article_import_pages")
+    refused = client.post(url, {"story": story.title, "files": [SimpleUploadedFile("again.txt", changed)]})
+    assert refused.status_code == 400 and f"the article {seed.title!r}" in refused.content.decode().replace(
+        "&#x27;", "'"
+    )
+    taken = client.post(
+        url, {"story": story.title, "new_version": "1", "files": [SimpleUploadedFile("again.txt", changed)]}
+    )
+    assert taken.status_code == 200 and story.articles.filter(title=seed.title).count() == 2

@@ -188,10 +188,12 @@ def resembles_message(source: str, twin: Article, what: str) -> str:
 def articles_import_files(*, story_title: str, paths: list[str], new_version: bool = False) -> list[Imported]:
     """Read and check every file first, so one bad file stores nothing at all."""
     files = collect_article_files(paths)
-    return _import_texts(story_title, [(path, read_article_file(path)) for path in files])
+    return _import_texts(story_title, [(path, read_article_file(path)) for path in files], new_version=new_version)
 
 
-def articles_import_uploads(*, story_title: str, uploads: list[tuple[str, bytes]]) -> list[Imported]:
+def articles_import_uploads(
+    *, story_title: str, uploads: list[tuple[str, bytes]], new_version: bool = False
+) -> list[Imported]:
     """The same for files sent to the desk, (name, content) each: text or saved pages, all or nothing."""
     if not uploads:
         raise ImportRefused("Choose at least one file: saved pages (.html) or plain text (.txt).")
@@ -201,11 +203,11 @@ def articles_import_uploads(*, story_title: str, uploads: list[tuple[str, bytes]
         if path.suffix.lower() not in TEXT_SUFFIXES | HTML_SUFFIXES:
             raise ImportRefused(f"{path}: only saved pages (.html, .htm) and plain text (.txt) can be imported.")
         files.append((path, decode_article_bytes(data, path)))
-    return _import_texts(story_title, files)
+    return _import_texts(story_title, files, new_version=new_version)
 
 
 @transaction.atomic
-def _import_texts(story_title: str, files: list[tuple[Path, str]]) -> list[Imported]:
+def _import_texts(story_title: str, files: list[tuple[Path, str]], *, new_version: bool = False) -> list[Imported]:
     texts = [(path, raw, clean_raw(raw, str(path), html=is_html_file(path))) for path, raw in files]
     story = story_get_or_create(title=story_title)
     return [

@@ -547,9 +547,12 @@ class ArticleAdmin(ImportMixin, ReviewFigures, StaleEditGuard, AuditedAdmin):
         status = 200
         if request.method == "POST":
             uploads = [(upload.name, upload.read()) for upload in request.FILES.getlist("files")]
+            new_version = request.POST.get("new_version") == "1"
             try:
-                imported = articles_import_uploads(story_title=context["story_title"], uploads=uploads)
-            except ImportRefused as exc:
+                imported = articles_import_uploads(
+                    story_title=context["story_title"], uploads=uploads, new_version=new_version
+                )
+            except Refused as exc:  # a file the import refuses, or a story under approval or approved
                 context["error"], status = exc.message, exc.status
             else:
                 for item in imported:
