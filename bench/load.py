@@ -4,11 +4,12 @@
     python bench/load.py --size quick      # 16 clients, 10 s per mix (python -m bench)
     python bench/load.py --clients 16 --seconds 60
 
-Builds a fresh PostgreSQL database (BENCH_LOAD_DB, default factcheck_load): the seed story, open for
-review, its first article carrying 100 verdicts, 64 reviewers (one verdict each, for the edits) and 4
-editors. Starts gunicorn (4 workers, 127.0.0.1 only, production settings: DEBUG off, WhiteNoise) under
-`timeout`, so it stops by itself even if this script dies, and for each client count runs locust
-headless once per mix, the clients looping with no wait:
+Builds a PostgreSQL template database (BENCH_LOAD_DB + "_template", default factcheck_load): the seed
+story, open for review, its first article carrying 100 verdicts, 64 reviewers (one verdict each, for
+the edits) and 4 editors, every account with a stored session. For each client count and mix it copies
+the template into BENCH_LOAD_DB (each pass starts from the same data), starts gunicorn on it (4 workers,
+127.0.0.1 only, production settings: DEBUG off, WhiteNoise) under `timeout`, so it stops by itself even
+if this script dies, and runs locust headless, the clients looping with no wait:
 
   login page  GET /accounts/login/ (anonymous): the cheap page, the baseline
   page        GET the article with its verdicts (a reviewer)
@@ -31,6 +32,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 from report import Figure, emit, machine, parser
@@ -45,6 +47,7 @@ WORKERS = 4
 MIXES = ("login page", "page", "save", "edit", "consensus")
 SIZES = {"tiny": ([2], 3), "quick": ([16], 10), "full": ([16, 64], 30)}  # client counts, seconds per mix
 NAME = "load"
+WARM_UP_S = 3
 SAVE_P95_GOAL_MS = 150
 SAVE_THROUGHPUT_GOAL = 1 / 3
 
@@ -125,6 +128,21 @@ def wait_for(url: str, deadline: float) -> None:
     raise SystemExit(f"gunicorn did not answer at {url}")
 
 
+@contextmanager
+def gunicorn(env: dict, port: int, deadline: int):
+    """WORKERS gunicorn workers on 127.0.0.1 under `timeout`: stopped on leaving, or by themselves at the deadline."""
+    server = subprocess.Popen(
+        ["timeout", "-s", "TERM", str(deadline), str(BIN / "gunicorn"), "factcheck.wsgi",
+         "-b", f"127.0.0.1:{port}", "-w", str(WORKERS), "--timeout", "60", "--log-level", "warning"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    try:
+        yield server
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
 def locust(env: dict, host: str, mix: str, clients: int, seconds: int, tmp: Path) -> dict:
     """One headless locust run; its aggregated figures for the mix."""
     prefix = tmp / f"{mix.replace(' ', '_')}-{clients}"
@@ -190,9 +208,11 @@ def main() -> int:
         "PYTHONPATH": str(ROOT),
         "LOG_LEVEL": "ERROR",
     }
-    psql(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
-    psql(f'CREATE DATABASE "{DB}"')
-    subprocess.run([PYTHON, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
+    template = f"{DB}_template"
+    psql(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
+    psql(f'CREATE DATABASE "{template}"')
+    setup_env = {**env, "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{template}"}
+    subprocess.run([PYTHON, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=setup_env, check=True)
     static_root = ROOT / "staticfiles"
     collected_here = not static_root.exists()
     subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
@@ -200,28 +220,26 @@ def main() -> int:
     results: dict[tuple[str, int], dict] = {}
     port = free_port()
     host = f"http://127.0.0.1:{port}"
-    budget = 120 + len(counts) * len(MIXES) * (seconds + 30)  # gunicorn's own deadline
-    server = None
     try:
         with tempfile.TemporaryDirectory() as tmp_name:
             tmp = Path(tmp_name)
             data = tmp / "data.json"
-            subprocess.run([PYTHON, "-c", SETUP, str(data), PASSWORD], cwd=ROOT, env=env, check=True)
-            server = subprocess.Popen(
-                ["timeout", "-s", "TERM", str(budget), str(BIN / "gunicorn"), "factcheck.wsgi",
-                 "-b", f"127.0.0.1:{port}", "-w", str(WORKERS), "--timeout", "60", "--log-level", "warning"],
-                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-            )  # fmt: skip
-            wait_for(f"{host}/accounts/login/", time.monotonic() + 60)
+            subprocess.run([PYTHON, "-c", SETUP, str(data), PASSWORD], cwd=ROOT, env=setup_env, check=True)
             for clients in counts:
                 for mix in MIXES:
                     print(f"  {mix}, {clients} clients, {seconds} s ...", file=sys.stderr, flush=True)
-                    results[mix, clients] = locust({**env, "LOAD_DATA": str(data)}, host, mix, clients, seconds, tmp)
+                    # Every pass starts from the same data (saves add verdicts, and their cost grows with them).
+                    psql(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
+                    psql(f'CREATE DATABASE "{DB}" TEMPLATE "{template}"')
+                    with gunicorn(env, port, deadline=seconds + WARM_UP_S + 180):
+                        wait_for(f"{host}/accounts/login/", time.monotonic() + 60)
+                        run_env = {**env, "LOAD_DATA": str(data)}
+                        # A short pass first, not counted: fresh workers compile templates and open connections.
+                        locust(run_env, host, mix, clients, WARM_UP_S, tmp)
+                        results[mix, clients] = locust(run_env, host, mix, clients, seconds, tmp)
     finally:
-        if server is not None:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
         psql(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
+        psql(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
         if collected_here:
             shutil.rmtree(static_root, ignore_errors=True)
 
