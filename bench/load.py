@@ -47,7 +47,6 @@ WORKERS = 4
 MIXES = ("login page", "page", "save", "edit", "consensus")
 SIZES = {"tiny": ([2], 3), "quick": ([16], 10), "full": ([16, 64], 30)}  # client counts, seconds per mix
 NAME = "load"
-WARM_UP_S = 3
 SAVE_P95_GOAL_MS = 150
 SAVE_THROUGHPUT_GOAL = 1 / 3
 
@@ -194,6 +193,7 @@ def main() -> int:
     args = p.parse_args()
     counts, seconds = SIZES[args.size]
     counts, seconds = args.clients or counts, args.seconds or seconds
+    warm_up = max(1, min(3, seconds // 3))
     if not postgres_ready():
         emit([Figure(NAME, "save p95", None, None, "ms", "-", note="needs PostgreSQL")], args.json)
         return 0
@@ -231,11 +231,11 @@ def main() -> int:
                     # Every pass starts from the same data (saves add verdicts, and their cost grows with them).
                     psql(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
                     psql(f'CREATE DATABASE "{DB}" TEMPLATE "{template}"')
-                    with gunicorn(env, port, deadline=seconds + WARM_UP_S + 180):
+                    with gunicorn(env, port, deadline=seconds + warm_up + 180):
                         wait_for(f"{host}/accounts/login/", time.monotonic() + 60)
                         run_env = {**env, "LOAD_DATA": str(data)}
                         # A short pass first, not counted: fresh workers compile templates and open connections.
-                        locust(run_env, host, mix, clients, WARM_UP_S, tmp)
+                        locust(run_env, host, mix, clients, warm_up, tmp)
                         results[mix, clients] = locust(run_env, host, mix, clients, seconds, tmp)
     finally:
         psql(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
