@@ -35,8 +35,8 @@ from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.test import Client
 from factcheck.articles.models import Story, StoryState
-from factcheck.consensus.models import ClaimGroup
-from factcheck.consensus.services import review_submit
+from factcheck.review.models import ClaimGroup
+from factcheck.review.services import review_submit
 from factcheck.review.services import span_create
 from tests.factories import word_range
 
@@ -246,7 +246,7 @@ def test_twenty_users_at_once_get_no_5xx_and_exactly_the_rows_that_got_a_2xx(ser
 READ_BACK = """
 import json, django
 django.setup()
-from factcheck.consensus.models import ClaimGroup
+from factcheck.review.models import ClaimGroup
 from factcheck.review.models import Span
 spans = [
     [s.reviewer.username, s.pk, s.start, s.end, s.label, s.note]
