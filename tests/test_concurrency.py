@@ -43,7 +43,7 @@ from tests.factories import word_range
 call_command("loaddata", "seed", verbosity=0)
 story = Story.objects.get()
 Story.objects.filter(pk=story.pk).update(state=StoryState.IN_REVIEW)
-story.refresh_from_db()  # its articles carry this object: the state they see must be the new one
+story.refresh_from_db()
 reviewers, editors = Group.objects.get(name="Reviewers"), Group.objects.get(name="Editors")
 def user(name, group, **flags):
     made = User.objects.create_user(username=name, password="x-" + name, **flags)
