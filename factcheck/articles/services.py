@@ -12,6 +12,7 @@ from django.utils.text import slugify
 
 from factcheck.articles.cleaning import CleanedArticle, clean_article, clean_html, content_hash, looks_like_html
 from factcheck.articles.models import Article, Story
+from factcheck.articles.signals import announce_import
 
 # Files the import reads: scraped text, or a page saved from a browser ("Save page as... HTML only").
 TEXT_SUFFIXES = frozenset({".txt"})
@@ -134,6 +135,7 @@ def article_import(
     except ValidationError as exc:
         raise ImportRefused(f"{source_name or 'the text'}: {'; '.join(exc.messages)}") from exc
     article.save()
+    announce_import(story=story)
     return Imported(article, created=True, warning=cleaned.warning)
 
 
