@@ -12,7 +12,7 @@
   }
 
   function unwrap(root) {
-    root.querySelectorAll("span.suggested").forEach(function (piece) {
+    root.querySelectorAll("span.suggested, span.located").forEach(function (piece) {
       var parent = piece.parentNode;
       while (piece.firstChild) parent.insertBefore(piece.firstChild, piece);
       parent.removeChild(piece);
@@ -21,8 +21,8 @@
   }
 
   // Every text node the range touches, cut at its ends, wrapped in its own span (marks stay flat).
-  function wrap(root, item) {
-    var range = Offsets.offsetsToRange(root, item.start, item.end);
+  function wrapRange(root, start, end, make) {
+    var range = Offsets.offsetsToRange(root, start, end);
     var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     var nodes = [];
     var node;
@@ -36,13 +36,25 @@
       if (to <= from) return;
       if (to < text.data.length) text.splitText(to);
       if (from > 0) text = text.splitText(from);
-      var piece = document.createElement("span");
-      piece.className = "suggested k-" + item.kind;
-      piece.dataset.suggestion = item.id;
+      var piece = make();
       text.parentNode.insertBefore(piece, text);
       piece.appendChild(text);
       pieces.push(piece);
     });
+    return pieces;
+  }
+
+  function wrap(root, item) {
+    var pieces = wrapRange(root, item.start, item.end, function () {
+      var piece = document.createElement("span");
+      piece.className = "suggested k-" + item.kind;
+      piece.dataset.suggestion = item.id;
+      return piece;
+    });
+    decorate(pieces, item);
+  }
+
+  function decorate(pieces, item) {
     if (pieces.length) {
       // One stop per suggestion for the keyboard, described by its reason in the list.
       pieces[0].tabIndex = 0;
@@ -53,6 +65,22 @@
     }
   }
 
+  // A link from the story's pictures (#at-<start>-<end>) opens the article at that passage.
+  function locate(root) {
+    var found = /^#at-(\d+)-(\d+)$/.exec(window.location.hash);
+    if (!found) return;
+    var pieces = wrapRange(root, Number(found[1]), Number(found[2]), function () {
+      var piece = document.createElement("span");
+      piece.className = "located";
+      return piece;
+    });
+    if (!pieces.length) return;
+    pieces[0].id = "located";
+    pieces[0].tabIndex = -1;
+    pieces[0].scrollIntoView({ block: "center" });
+    pieces[0].focus({ preventScroll: true });
+  }
+
   function draw() {
     var root = document.getElementById("article-body");
     if (!root || !Offsets) return;
@@ -60,6 +88,7 @@
     outlines().forEach(function (item) {
       wrap(root, item);
     });
+    if (!root.querySelector(".located")) locate(root);
   }
 
   function card() {
@@ -143,6 +172,10 @@
     if (item && !event.target.closest("mark[data-offset]")) item.focus();
   });
 
+  window.addEventListener("hashchange", function () {
+    var root = document.getElementById("article-body");
+    if (root) draw();
+  });
   document.addEventListener("DOMContentLoaded", draw);
   // The body or the list was swapped: draw the outlines again from the list's data.
   document.addEventListener("htmx:afterSettle", draw);

@@ -1,0 +1,321 @@
+"""The story page's pictures, built from the facts stored at pre-flag time: the timeline and the outlets-by-facts table.
+
+Each is a small view-model of numbers the SVG template places; nothing is extracted or aligned here,
+so the page costs the same two queries (the facts, the reader's visible spans) whatever the story's size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.urls import reverse
+
+from factcheck.articles.models import Article, Story
+from factcheck.findings.models import StoryFact
+from factcheck.review.access import can_read, visible_span_filter
+from factcheck.review.models import Label, Span
+
+# The SVG's user units: the page scales it to its width; below MIN_WIDTH px it scrolls sideways instead.
+WIDTH = 1000
+LABEL_W = 190
+PLOT_L, PLOT_R = LABEL_W + 20, WIDTH - 24
+LANE_H = 34
+TOP = 34  # the axis and its year labels
+POINT_DAYS = 62  # an interval shorter than about two months is drawn as a point
+PAD_DAYS = 120
+
+
+@dataclass
+class Mark:
+    """One dated claim on the timeline: a point or a bar, with its open ends shown as arrows."""
+
+    fact: StoryFact
+    x1: float
+    x2: float
+    y: float
+    status: str  # "conflicting", "consistent", "unsupported" or "" (compared with nothing)
+    point: bool
+    open_left: bool
+    open_right: bool
+    href: str
+    spans: list[SpanMark] = field(default_factory=list)
+
+    @property
+    def cx(self) -> float:
+        return (self.x1 + self.x2) / 2
+
+    @property
+    def w(self) -> float:
+        return round(self.x2 - self.x1, 1)
+
+    # Shapes as SVG path data, so the template holds no arithmetic.
+    @property
+    def cross(self) -> str:
+        return f"M{self.cx - 5:.1f} {self.y - 5:.1f}l10 10m0 -10l-10 10"
+
+    @property
+    def diamond(self) -> str:
+        return f"M{self.cx:.1f} {self.y - 6:.1f}l6 6l-6 6l-6 -6z"
+
+    @property
+    def bar_y(self) -> float:
+        return self.y - 5
+
+    @property
+    def arrow_right(self) -> str:
+        return f"M{self.x2:.1f} {self.y - 7:.1f}l8 7l-8 7z"
+
+    @property
+    def arrow_left(self) -> str:
+        return f"M{self.x1:.1f} {self.y - 7:.1f}l-8 7l8 7z"
+
+
+@dataclass
+class SpanMark:
+    x: float
+    y: float
+    href: str
+    title: str
+
+
+@dataclass
+class Link:
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    conflict: bool
+    href: str
+    title: str
+
+
+@dataclass
+class Lane:
+    article: Article
+    y: float
+    label: str
+    sub: str
+
+
+@dataclass
+class Tick:
+    x: float
+    label: str
+
+
+@dataclass
+class Timeline:
+    lanes: list[Lane]
+    marks: list[Mark]
+    links: list[Link]
+    ticks: list[Tick]
+    height: float
+    width: int = WIDTH
+    plot_left: int = PLOT_L
+    plot_right: int = PLOT_R
+
+    @property
+    def empty(self) -> bool:
+        return not self.marks
+
+
+@dataclass
+class CellFact:
+    value: str
+    sentence: str
+    href: str
+
+
+@dataclass
+class Cell:
+    facts: list[CellFact]
+    conflicting: bool
+    unsupported: bool
+
+    @property
+    def empty(self) -> bool:
+        return not self.facts
+
+
+@dataclass
+class Row:
+    topic: str
+    kind: str
+    cells: list[Cell]
+    conflicting: bool
+
+
+@dataclass
+class Pair:
+    """A possible conflict between two articles' facts, for the list that links to the compare view."""
+
+    left: StoryFact
+    right: StoryFact
+    left_name: str
+    right_name: str
+    href: str
+
+
+@dataclass
+class StoryPictures:
+    timeline: Timeline
+    rows: list[Row]
+    articles: list[Article]
+    pairs: list[Pair]
+
+
+class _Urls:
+    """Article and compare addresses, reversed once per article rather than once per mark."""
+
+    def __init__(self):
+        self._articles: dict[int, str] = {}
+
+    def article(self, pk: int) -> str:
+        if pk not in self._articles:
+            self._articles[pk] = reverse("article-detail", args=[pk])
+        return self._articles[pk]
+
+    def at(self, fact) -> str:
+        """A passage on the article page: its script selects and scrolls to code points [start, end)."""
+        return f"{self.article(fact.article_id)}#at-{fact.start}-{fact.end}"
+
+    def compare(self, fact, other) -> str:
+        return f"{self.article(fact.article_id)}compare/?with={other.article_id}#at-{fact.start}-{fact.end}"
+
+
+def story_pictures(*, story: Story, user, articles: list[Article]) -> StoryPictures:
+    """The timeline, the table and the possible conflicts of `story` for `user`, in two queries."""
+    if not can_read(user):
+        return StoryPictures(Timeline([], [], [], [], TOP), [], [], [])
+    facts = list(StoryFact.objects.filter(story=story).order_by("index"))
+    spans = list(
+        Span.objects.filter(article__story=story)
+        .filter(visible_span_filter(story_id=story.pk, user=user))
+        .values_list("pk", "article_id", "start", "end", "label", "quote", "reviewer__username")
+    )
+    urls = _Urls()
+    return StoryPictures(
+        timeline=_timeline(articles, facts, spans, urls),
+        rows=_rows(articles, facts, urls),
+        articles=articles,
+        pairs=_pairs(facts, urls, {a.pk: a.outlet or a.title for a in articles}),
+    )
+
+
+def _pairs(facts: list[StoryFact], urls: _Urls, names: dict[int, str]) -> list[Pair]:
+    by_index = {fact.index: fact for fact in facts}
+    pairs = []
+    for fact in facts:
+        for other_index in fact.conflicts:
+            other = by_index.get(other_index)
+            if other is not None and fact.index < other.index:
+                left, right = names.get(fact.article_id, ""), names.get(other.article_id, "")
+                pairs.append(Pair(fact, other, left, right, urls.compare(fact, other)))
+    return pairs
+
+
+def _rows(articles: list[Article], facts: list[StoryFact], urls: _Urls) -> list[Row]:
+    """One row per matter: the facts aligned with each other, or an unsupported fact alone."""
+    columns = {article.pk: n for n, article in enumerate(articles)}
+    matters: dict[int, list[StoryFact]] = {}
+    for fact in facts:
+        if fact.matter is not None and fact.article_id in columns:
+            matters.setdefault(fact.matter, []).append(fact)
+    rows = []
+    for members in matters.values():
+        cells = [Cell([], False, False) for _ in articles]
+        for fact in members:
+            cell = cells[columns[fact.article_id]]
+            cell.facts.append(CellFact(fact.value, fact.sentence, urls.at(fact)))
+            cell.conflicting = cell.conflicting or bool(fact.conflicts)
+            cell.unsupported = cell.unsupported or fact.status == "unsupported"
+        topics = [fact.topic for fact in members]
+        topic = max(topics, key=lambda t: (topics.count(t), ":" in t, -len(t)))
+        rows.append(Row(topic, members[0].kind, cells, any(cell.conflicting for cell in cells)))
+    # Conflicts first, then agreements, then what only one article says; within each, by topic.
+    rows.sort(key=lambda row: (not row.conflicting, sum(not c.empty for c in row.cells) < 2, row.kind, row.topic))
+    return rows
+
+
+def _short(text: str, size: int) -> str:
+    return text if len(text) <= size else text[: size - 1].rstrip() + "…"
+
+
+def _year_ticks(low: int, high: int, scale) -> list[Tick]:
+    first, last = date.fromordinal(low).year, date.fromordinal(high).year
+    step = max(1, (last - first + 1) // 8)
+    return [
+        Tick(scale(date(year, 1, 1).toordinal()), str(year))
+        for year in range(first, last + 2, step)
+        if low <= date(year, 1, 1).toordinal() <= high
+    ]
+
+
+def _timeline(articles: list[Article], facts: list[StoryFact], spans: list[tuple], urls: _Urls) -> Timeline:
+    dated = [f for f in facts if f.kind == "date" and (f.low is not None or f.high is not None)]
+    lanes_y = {article.pk: TOP + 12 + n * LANE_H + LANE_H / 2 for n, article in enumerate(articles)}
+    lanes = [
+        Lane(
+            article,
+            lanes_y[article.pk],
+            _short(article.outlet or article.title, 26),
+            article.published.strftime("%-d %b %Y") if article.published else "no date",
+        )
+        for article in articles
+    ]
+    height = TOP + 12 + len(articles) * LANE_H + 8
+    dated = [f for f in dated if f.article_id in lanes_y]
+    if not dated:
+        return Timeline(lanes, [], [], [], height)
+    bounds = [v for f in dated for v in (f.low, f.high) if v is not None]
+    low, high = int(min(bounds)) - PAD_DAYS, int(max(bounds)) + PAD_DAYS
+
+    def scale(day: float) -> float:
+        return round(PLOT_L + (day - low) / (high - low) * (PLOT_R - PLOT_L), 1)
+
+    by_article: dict[int, list[tuple]] = {}
+    for span in spans:
+        by_article.setdefault(span[1], []).append(span)
+    labels = dict(Label.choices)
+    marks, where = [], {}
+    for fact in dated:
+        x1 = scale(fact.low) if fact.low is not None else PLOT_L
+        x2 = scale(fact.high + 1) if fact.high is not None else PLOT_R
+        point = fact.low is not None and fact.high is not None and fact.high - fact.low < POINT_DAYS
+        if point:
+            x1 = x2 = round((x1 + x2) / 2, 1)
+        status = "conflicting" if fact.conflicts else ("consistent" if fact.agrees else fact.status)
+        mark = Mark(
+            fact, x1, x2, lanes_y[fact.article_id], status, point, fact.low is None, fact.high is None, urls.at(fact)
+        )
+        # A reviewer's span holding this date: a small triangle under it, opening the span.
+        for _pk, _article, start, end, label, quote, reviewer in by_article.get(fact.article_id, []):
+            if start <= fact.start and fact.end <= end:
+                title = f"{reviewer}: {labels.get(label, label)} — “{quote[:120]}”"
+                href = f"{urls.article(fact.article_id)}#at-{start}-{end}"
+                mark.spans.append(SpanMark(mark.cx, mark.y + 10, href, title))
+        marks.append(mark)
+        where[fact.index] = mark
+    links = []
+    for mark in marks:
+        for relation, others in ((True, mark.fact.conflicts), (False, mark.fact.agrees)):
+            for index in others:
+                other = where.get(index)
+                if other is None or index < mark.fact.index:
+                    continue
+                verb = "cannot both hold" if relation else "agree"
+                links.append(
+                    Link(
+                        mark.cx,
+                        mark.y,
+                        other.cx,
+                        other.y,
+                        relation,
+                        urls.compare(mark.fact, other.fact),
+                        f"“{mark.fact.quote}” and “{other.fact.quote}” {verb}",
+                    )
+                )
+    # Conflicts drawn last, so they lie on top of agreements.
+    links.sort(key=lambda link: link.conflict)
+    return Timeline(lanes, marks, links, _year_ticks(low, high, scale), height)
