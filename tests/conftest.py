@@ -117,3 +117,13 @@ def verdicts(story, alice, bob, erin):
     group.refresh_from_db()
     factories.approve(story, erin)
     return {"a": span_a, "b": span_b, "group": group}
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The story page caches its pictures in the process's memory: no test sees another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

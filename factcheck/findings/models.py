@@ -96,6 +96,8 @@ class StoryFact(models.Model):
     matter = models.PositiveIntegerField(null=True, blank=True)
     conflicts = models.JSONField(default=list, blank=True)
     agrees = models.JSONField(default=list, blank=True)
+    # When pre-flagging stored it: the story page's cached pictures are keyed on the newest.
+    computed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["story", "index"]
