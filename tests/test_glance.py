@@ -3,7 +3,6 @@
 import math
 
 import krippendorff
-import numpy as np
 import pytest
 
 from factcheck.consensus.agreement import alpha_nominal
