@@ -40,7 +40,7 @@ def test_accepting_makes_the_reviewers_span_with_the_counterparts_as_evidence(cl
     response = client.post(f"/suggestions/{conflict.pk}/accept/", **HTMX)
     span = Span.objects.get(reviewer=alice)
     assert response.status_code == 200
-    assert response["HX-Redirect"] == f"{conflict.article.get_absolute_url()}#span-{span.pk}"
+    assert response["HX-Refresh"] == "true"
     assert (span.start, span.end, span.label) == (conflict.start, conflict.end, "conflicting")
     assert set(Evidence.objects.filter(span=span).values_list("quote", flat=True)) == {
         c["quote"] for c in conflict.counterparts
@@ -62,6 +62,10 @@ def test_without_htmx_both_answers_redirect_to_the_article(client, alice, confli
     client.force_login(alice)
     response = client.post(f"/suggestions/{conflict.pk}/dismiss/")
     assert response.status_code == 302 and response["Location"].endswith("#suggestions")
+    other = Suggestion.objects.exclude(pk=conflict.pk).filter(article=conflict.article).first()
+    response = client.post(f"/suggestions/{other.pk}/accept/")
+    span = Span.objects.get(reviewer=alice)
+    assert response.status_code == 302 and response["Location"] == f"{other.article.get_absolute_url()}#span-{span.pk}"
 
 
 def test_a_closed_story_refuses_with_a_message_and_stores_nothing(client, alice, story, conflict):

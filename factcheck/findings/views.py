@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
-from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.http import HttpResponseClientRefresh
 
 from factcheck.findings.models import Suggestion
 from factcheck.findings.selectors import article_panel, suggestion_for_user
@@ -49,9 +49,11 @@ def accept_suggestion(request: HttpRequest, pk: int) -> HttpResponse:
         span, _response = suggestion_accept(suggestion=suggestion, reviewer=request.user)
     except REFUSALS as exc:
         return _refused(request, suggestion, exc)
-    # The new verdict changes the highlighted text, its list and counts: the whole article page again.
-    url = reverse("article-detail", args=[suggestion.article_id]) + f"#span-{span.pk}"
-    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+    # The new verdict changes the highlighted text, its list and counts: the whole article page again
+    # (a refresh: a redirect to the same page with another #fragment would not reload it).
+    if request.htmx:
+        return HttpResponseClientRefresh()
+    return redirect(reverse("article-detail", args=[suggestion.article_id]) + f"#span-{span.pk}")
 
 
 @login_required
