@@ -14,6 +14,18 @@
     box.classList.add("active");
   }
 
+  // On a phone the timeline scrolls sideways: start where the first conflict is, not at the oldest date.
+  function showFirstConflict() {
+    var box = document.querySelector("[data-timeline]");
+    var mark = box && box.querySelector("a.mark.k-conflicting");
+    if (!mark || box.scrollWidth <= box.clientWidth) return;
+    var left = mark.getBoundingClientRect().left - box.getBoundingClientRect().left + box.scrollLeft;
+    box.scrollLeft = Math.max(0, left - box.clientWidth / 4);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", showFirstConflict);
+  else showFirstConflict();
+
   document.addEventListener("focusin", function (event) {
     caption(event.target);
   });
