@@ -7,7 +7,7 @@ from factcheck.articles.models import Article, Story, StoryState
 from factcheck.consensus.agreement import article_agreement, story_agreement
 from factcheck.review.services import span_create
 from factcheck.workflow.services import story_transition
-from tests.factories import mark_many
+from tests.factories import mark_many, trimmed
 
 S = StoryState
 
@@ -26,14 +26,15 @@ def grow(story: Story, reviewers, per_article: int) -> None:
         half = per_article // 2
         mark_many(article, reviewers, half, labels=agree)
         body_offset = half * 5
-        for start in range(body_offset, body_offset + (per_article - half) * 5, 5):
+        for at in range(body_offset, body_offset + (per_article - half) * 5, 5):
+            start, end = trimmed(article.body, at, at + 4)
             for reviewer, label in zip(reviewers, differ, strict=True):
                 span_create(
                     article=article,
                     reviewer=reviewer,
                     start=start,
-                    end=start + 4,
-                    quote=article.body[start : start + 4],
+                    end=end,
+                    quote=article.body[start:end],
                     label=label,
                 )
 

@@ -93,7 +93,7 @@ def span_create(
     note: str = "",
     evidence: Iterable[EvidenceRef] = (),
 ) -> tuple[Span, bool]:
-    """Store `reviewer`'s verdict on [start, end); the same span twice returns the existing row, created False.
+    """Store `reviewer`'s verdict on [start, end); the same span twice updates the existing row, created False.
 
     Refused (NotAllowed) unless `reviewer` is a reviewer and the story is open for review.
     """
@@ -101,6 +101,7 @@ def span_create(
     _check_open(article.story)
     _check_offsets(article.body, start, end, quote)
     _check_label(label)
+    evidence = list(evidence)  # read twice when the span already exists
     prefix, suffix = context(article.body, start, end)
     # get_or_create: a double submit racing this one finds the other request's row, not an IntegrityError.
     with transaction.atomic():
@@ -109,11 +110,19 @@ def span_create(
             reviewer=reviewer,
             start=start,
             end=end,
-            defaults={"quote": quote, "prefix": prefix, "suffix": suffix, "label": label, "note": note.strip()},
+            defaults={
+                "quote": quote,
+                "prefix": prefix,
+                "suffix": suffix,
+                "label": label,
+                "note": note if note.strip() else "",
+            },
         )
-        if not created:
-            return span, False
-        bulk_create_with_history(_evidence_rows(span, evidence), Evidence)
+        if created:
+            bulk_create_with_history(_evidence_rows(span, evidence), Evidence)
+    if not created:
+        # The reviewer's latest verdict, note and evidence win; dropping them silently lost work.
+        return span_update(span=span, user=reviewer, label=label, note=note, evidence=evidence), False
     regroup_article(article=article)
     return span, True
 
@@ -128,7 +137,7 @@ def span_update(*, span: Span, user, label: str, note: str, evidence: Iterable[E
     check_span_change(span=span, user=user, editor_may=True)
     _check_label(label)
     span.label = label
-    span.note = note.strip()
+    span.note = note if note.strip() else ""
     span.save(update_fields=["label", "note", "updated_at"])
     if evidence is not None:
         rows = _evidence_rows(span, evidence)

@@ -513,11 +513,11 @@
       if (item) item.classList.add("flash");
       var root = claimRoot();
       if (root) root.focus({ preventScroll: true });
-      status(message);
+      // The server may say more (the same passage posted again updates it): its words win.
+      status((event.detail && event.detail.message) || message);
     };
   }
   document.body.addEventListener("span-created", afterSave("Verdict saved."));
-  document.body.addEventListener("span-exists", afterSave("You had already marked exactly this passage: your verdict is unchanged and highlighted in the list."));
   document.body.addEventListener("span-updated", afterSave("Verdict updated."));
   document.body.addEventListener("span-deleted", afterSave("Verdict deleted."));
 
