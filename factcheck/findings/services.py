@@ -149,6 +149,10 @@ def suggestion_accept(*, suggestion: Suggestion, reviewer) -> tuple[Span, Sugges
         check_span(article.body, suggestion.start, suggestion.end, suggestion.quote)
     except OffsetError as exc:
         raise ValidationError({"quote": str(exc)}, code="invalid") from exc
+    own = Span.objects.filter(article=article, reviewer=reviewer, start=suggestion.start, end=suggestion.end).first()
+    if own is not None:
+        # span_create would now overwrite it with the suggestion's verdict: the reviewer's own reading wins.
+        return own, _respond(suggestion, reviewer, Response.ACCEPTED, own)
     evidence = [EvidenceRef(c["article"], c["start"], c["end"], c["quote"]) for c in suggestion.counterparts]
     span, _created = span_create(
         article=article,
