@@ -330,8 +330,8 @@ def _year_ticks(low: int, high: int, scale) -> list[Tick]:
 
 def _links(marks: list[Mark], urls: _Urls) -> list[Link]:
     """The lines joining one matter's claims across lanes: a chain in lane order, not every pair, so a
-    matter forty articles agree on is forty lines, not 780. A claim that conflicts with another gets a
-    line to its nearest conflicting counterpart if the chain gave it none."""
+    matter forty articles agree on is forty lines, not 780; and from each claim a line to the nearest
+    claim of each value it conflicts with, so every kind of conflict shows whatever the lanes' order."""
     by_matter: dict[int, list[Mark]] = {}
     for mark in marks:
         if mark.fact.matter is not None:
@@ -355,11 +355,14 @@ def _links(marks: list[Mark], urls: _Urls) -> list[Link]:
             if a.fact.article_id != b.fact.article_id:
                 join(a, b)
         for mark in members:
-            others = [where[i] for i in mark.fact.conflicts if i in where]
-            if others and not any(
-                (min(mark.fact.index, o.fact.index), max(mark.fact.index, o.fact.index)) in joined for o in others
-            ):
-                join(mark, min(others, key=lambda o: abs(o.y - mark.y)))
+            # Each value it cannot agree with, once: the nearest claim giving that value.
+            nearest: dict[str, Mark] = {}
+            for other in (where[i] for i in mark.fact.conflicts if i in where):
+                best = nearest.get(other.fact.value)
+                if best is None or abs(other.y - mark.y) < abs(best.y - mark.y):
+                    nearest[other.fact.value] = other
+            for other in nearest.values():
+                join(mark, other)
     return links
 
 
