@@ -92,6 +92,18 @@ def test_the_cached_pictures_follow_a_new_pre_flag_and_a_new_span(client, alice,
     assert "alice: Conflicting" in client.get(story.get_absolute_url()).content.decode()
 
 
+def test_a_new_span_is_drawn_without_rebuilding_the_cached_pictures(client, alice, flagged, django_assert_num_queries):
+    client.force_login(alice)
+    url = flagged.get_absolute_url()
+    client.get(url)
+    fact = _fact(flagged, "through 2026")
+    mark(fact.article, alice, "through 2026", "conflicting")
+    # Session, user, permissions, story, articles, the facts' stamp, the spans: no facts read again.
+    with django_assert_num_queries(7):
+        html = client.get(url).content.decode()
+    assert f'href="/articles/{fact.article_id}/#at-{fact.start}-{fact.end}" class="span-mark"' in html
+
+
 def test_a_story_never_flagged_says_so_instead_of_a_picture(client, alice, story):
     client.force_login(alice)
     html = client.get(story.get_absolute_url()).content.decode()

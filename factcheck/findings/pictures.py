@@ -7,10 +7,11 @@ so the page costs the same two queries (the facts, the reader's visible spans) w
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 
+from django.core.cache import cache
 from django.db.models import Count, Max
 from django.urls import reverse
 
@@ -27,6 +28,7 @@ LANE_H = 34
 TOP = 34  # the axis and its year labels
 POINT_DAYS = 62  # an interval shorter than about two months is drawn as a point
 PAD_DAYS = 120
+POSITIONS_TTL = 86400  # as long as the template's cached fragments
 
 
 @dataclass
@@ -42,7 +44,6 @@ class Mark:
     open_left: bool
     open_right: bool
     href: str
-    spans: list[SpanMark] = field(default_factory=list)
 
     @property
     def cx(self) -> float:
@@ -221,11 +222,12 @@ class _Urls:
 
 
 class LazyPictures:
-    """The story page's pictures, built only when the template's cached fragment misses.
+    """The story page's pictures, built only when the template's cached fragments miss.
 
-    Two queries always: when the story's facts were last computed (and how many), and the spans the
-    reader may see (the blind phase). Together with the articles they make `cache_key`; only on a miss
-    are the facts read (a third query) and the pictures built and rendered.
+    The fragments depend on the story's facts and articles only, so one reader's new span does not
+    rebuild them: two queries always (when the facts were last computed, and the spans the reader may
+    see, for the blind phase), the facts themselves (a third) only on a miss, after a pre-flag. The
+    reader's spans are drawn per request over the cached timeline, from the marks' cached positions.
     """
 
     def __init__(self, *, story: Story, user, articles: list[Article]):
@@ -241,19 +243,57 @@ class LazyPictures:
             .values_list("pk", "article_id", "start", "end", "label", "quote", "reviewer__username")
         )
         lanes = [(a.pk, a.title, a.outlet, a.published) for a in articles]
-        digest = hashlib.sha256(repr((stamp, self.spans, lanes)).encode()).hexdigest()
-        self.cache_key = f"{story.pk}-{digest}"
+        self.cache_key = f"{story.pk}-{hashlib.sha256(repr((stamp, lanes)).encode()).hexdigest()}"
 
     @cached_property
     def built(self) -> StoryPictures:
         if not can_read(self.user):
             return StoryPictures(Timeline([], [], [], [], TOP), [], [], [])
-        return _build(self.story, self.articles, self.spans)
+        built = _build(self.story, self.articles)
+        # Kept beside the fragments, so a span written later is placed without reading the facts again.
+        positions = {(m.fact.article_id, m.fact.start, m.fact.end): (m.cx, m.y) for m in built.timeline.marks}
+        cache.set(self._positions_key, positions, POSITIONS_TTL)
+        return built
+
+    @property
+    def _positions_key(self) -> str:
+        return f"story-pictures-positions:{self.cache_key}"
 
     def __getattr__(self, name):
         if name in ("timeline", "rows", "pairs"):
             return getattr(self.built, name)
         raise AttributeError(name)
+
+    @property
+    def timeline_width(self) -> int:
+        return WIDTH
+
+    @property
+    def timeline_height(self) -> float:
+        return _timeline_height(len(self.articles))
+
+    @cached_property
+    def span_marks(self) -> list[SpanMark]:
+        """A small triangle under each dated claim that one of the reader's visible spans holds."""
+        if not self.spans:
+            return []
+        key = f"story-pictures-positions:{self.cache_key}"
+        positions = cache.get(key)
+        if positions is None:
+            positions = {(m.fact.article_id, m.fact.start, m.fact.end): (m.cx, m.y) for m in self.built.timeline.marks}
+            cache.set(key, positions, POSITIONS_TTL)
+        labels = dict(Label.choices)
+        urls = _Urls()
+        by_article: dict[int, list[tuple]] = {}
+        for (article_id, start, end), place in positions.items():
+            by_article.setdefault(article_id, []).append((start, end, place))
+        marks = []
+        for _pk, article_id, start, end, label, quote, reviewer in self.spans:
+            for fact_start, fact_end, (x, y) in by_article.get(article_id, []):
+                if start <= fact_start and fact_end <= end:
+                    title = f"{reviewer}: {labels.get(label, label)} — “{quote[:120]}”"
+                    marks.append(SpanMark(x, y + 10, f"{urls.article(article_id)}#at-{start}-{end}", title))
+        return marks
 
 
 def story_pictures(*, story: Story, user, articles: list[Article]) -> LazyPictures:
@@ -261,11 +301,11 @@ def story_pictures(*, story: Story, user, articles: list[Article]) -> LazyPictur
     return LazyPictures(story=story, user=user, articles=articles)
 
 
-def _build(story: Story, articles: list[Article], spans: list[tuple]) -> StoryPictures:
+def _build(story: Story, articles: list[Article]) -> StoryPictures:
     facts = list(StoryFact.objects.filter(story=story).order_by("index"))
     urls = _Urls()
     return StoryPictures(
-        timeline=_timeline(articles, facts, spans, urls),
+        timeline=_timeline(articles, facts, urls),
         rows=_rows(articles, facts, urls),
         articles=articles,
         pairs=_pairs(facts, urls, {a.pk: a.outlet or a.title for a in articles}),
@@ -312,6 +352,10 @@ def _rows(articles: list[Article], facts: list[StoryFact], urls: _Urls) -> list[
     # Conflicts first, then agreements, then what only one article says; within each, by topic.
     rows.sort(key=lambda row: (not row.conflicting, sum(not c.empty for c in row.cells) < 2, row.kind, row.topic))
     return rows
+
+
+def _timeline_height(lanes: int) -> float:
+    return TOP + 12 + lanes * LANE_H + 8
 
 
 def _short(text: str, size: int) -> str:
@@ -366,7 +410,7 @@ def _links(marks: list[Mark], urls: _Urls) -> list[Link]:
     return links
 
 
-def _timeline(articles: list[Article], facts: list[StoryFact], spans: list[tuple], urls: _Urls) -> Timeline:
+def _timeline(articles: list[Article], facts: list[StoryFact], urls: _Urls) -> Timeline:
     dated = [f for f in facts if f.kind == "date" and (f.low is not None or f.high is not None)]
     lanes_y = {article.pk: TOP + 12 + n * LANE_H + LANE_H / 2 for n, article in enumerate(articles)}
     lanes = [
@@ -378,7 +422,7 @@ def _timeline(articles: list[Article], facts: list[StoryFact], spans: list[tuple
         )
         for article in articles
     ]
-    height = TOP + 12 + len(articles) * LANE_H + 8
+    height = _timeline_height(len(articles))
     dated = [f for f in dated if f.article_id in lanes_y]
     if not dated:
         return Timeline(lanes, [], [], [], height)
@@ -388,10 +432,6 @@ def _timeline(articles: list[Article], facts: list[StoryFact], spans: list[tuple
     def scale(day: float) -> float:
         return round(PLOT_L + (day - low) / (high - low) * (PLOT_R - PLOT_L), 1)
 
-    by_article: dict[int, list[tuple]] = {}
-    for span in spans:
-        by_article.setdefault(span[1], []).append(span)
-    labels = dict(Label.choices)
     marks = []
     for fact in dated:
         x1 = scale(fact.low) if fact.low is not None else PLOT_L
@@ -403,12 +443,6 @@ def _timeline(articles: list[Article], facts: list[StoryFact], spans: list[tuple
         mark = Mark(
             fact, x1, x2, lanes_y[fact.article_id], status, point, fact.low is None, fact.high is None, urls.at(fact)
         )
-        # A reviewer's span holding this date: a small triangle under it, opening the span.
-        for _pk, _article, start, end, label, quote, reviewer in by_article.get(fact.article_id, []):
-            if start <= fact.start and fact.end <= end:
-                title = f"{reviewer}: {labels.get(label, label)} — “{quote[:120]}”"
-                href = f"{urls.article(fact.article_id)}#at-{start}-{end}"
-                mark.spans.append(SpanMark(mark.cx, mark.y + 10, href, title))
         marks.append(mark)
     links = _links(marks, urls)
     # Conflicts drawn last, so they lie on top of agreements.
