@@ -1,6 +1,6 @@
 """Speed of the consensus machinery, as ratios against baselines measured in the same run.
 
-    DATABASE_URL=... python bench/consensus.py [--reviewers 8] [--claims 40]
+    DATABASE_URL=... python bench/consensus.py [--size tiny|quick|full] [--reviewers 8] [--claims 40]
 
 Builds a throw-away test database, has `reviewers` reviewers mark `claims` overlapping claims in every
 article of the seed story, then prints:
@@ -10,11 +10,11 @@ article of the seed story, then prints:
 """
 
 # ruff: noqa: I001, E402  (harness sets Django up before the models are imported)
-import argparse
 import statistics
 import time
 
 from harness import in_test_database, timed
+from report import Figure, emit, parser
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -25,16 +25,20 @@ from django.test import Client
 LABELS = ["consistent", "conflicting", "unsupported"]
 
 
+NAME = "consensus"
+SIZES = {"tiny": (2, 3), "quick": (4, 15), "full": (8, 40)}  # reviewers, claims per article
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--reviewers", type=int, default=8)
-    parser.add_argument("--claims", type=int, default=40)
-    args = parser.parse_args()
+    p = parser(__doc__)
+    p.add_argument("--reviewers", type=int)
+    p.add_argument("--claims", type=int)
+    args = p.parse_args()
+    reviewers, claims = SIZES[args.size]
+    in_test_database(run, args.reviewers or reviewers, args.claims or claims, args.json)
 
-    in_test_database(run, args.reviewers, args.claims)
 
-
-def run(reviewers: int, claims: int) -> None:
+def run(reviewers: int, claims: int, json_path: str | None = None) -> None:
     from factcheck.articles.models import Story
     from factcheck.review.models import ClaimGroup
     from factcheck.review.services import review_submit
@@ -87,14 +91,16 @@ def run(reviewers: int, claims: int) -> None:
     plain_groups = timed(lambda: list(ClaimGroup.objects.filter(status="disputed").values_list("pk")), 15)
 
     write, bare = statistics.median(write_samples), statistics.median(bare_samples)
-    print(f"{connection.vendor}: {reviewers} reviewers, {spans} spans, {groups} claim groups")
-    report("span write with regrouping", write, bare, "a bare Span.save")
-    report("consensus page (editor)", page, plain, "one SELECT of its spans")
-    report("disputed queue", queue, plain_groups, "one SELECT of its groups")
-
-
-def report(name: str, value: float, baseline: float, what: str) -> None:
-    print(f"{name:28} {value * 1000:8.2f} ms = {value / baseline:5.1f} x {what} ({baseline * 1000:.2f} ms)")
+    size = f"{connection.vendor}, {reviewers} reviewers, {spans} spans, {groups} groups"
+    ms = 1000
+    emit(
+        [
+            Figure(NAME, f"span write with regrouping ({size})", write * ms, bare * ms, "ms", "a bare Span.save"),
+            Figure(NAME, f"consensus page, editor ({size})", page * ms, plain * ms, "ms", "one SELECT of its spans"),
+            Figure(NAME, f"disputed queue ({size})", queue * ms, plain_groups * ms, "ms", "one SELECT of its groups"),
+        ],
+        json_path,
+    )
 
 
 if __name__ == "__main__":

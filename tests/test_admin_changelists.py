@@ -68,6 +68,8 @@ def test_the_story_changelist_shows_state_counts_and_last_change(client, erin, a
     assert row.agreement == expected and expected.alpha is not None
     html = response.content.decode()
     assert f">{expected.alpha:.2f}</span>" in html
+    # The four counts share one cell, so the changelist fits 1280 px.
+    assert '<span class="fc-figs">6 spans · 2 reviewers<br>1 disputed · 2 agreed</span>' in html
     assert '<span class="state state-in_review fc-state fc-state-in_review">In review</span>' in html
     assert f'name="seen_version_{story.pk}" value="{story.version}"' in html
 

@@ -134,6 +134,11 @@ class StaleEditGuard:
         return type(form.__name__, (form,), {"edit_token": staticmethod(self.edit_token)})
 
 
+def plural(count: int, noun: str) -> str:
+    """'1 span', '2 spans': the combined figure cells read as words."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def count_column(field: str, description: str):
     """A changelist column showing an annotated count, sortable by it."""
 
