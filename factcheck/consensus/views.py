@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from factcheck.consensus import selectors, services
 from factcheck.consensus.agreement import agreement_from_rows
+from factcheck.consensus.glance import glance
 from factcheck.refusals import NotAllowed, Refused, refusal, refusal_response
 from factcheck.review import services as review_services
 from factcheck.review.access import get_group_for_user, get_story_for_user, is_editor, is_reviewer, story_access
@@ -127,7 +128,11 @@ def story_consensus(request: HttpRequest, slug: str) -> HttpResponse:
         # While filtering, an article with nothing to show is noise (unless it is the one asked for).
         and (by_article.get(article.pk) or not filters.active or filters.article == article.pk)
     ]
+    rows = [
+        (s.article_id, s.group_id, s.reviewer_id, s.label, s.start, s.end, s.reviewer.get_username()) for s in spans
+    ]
     context.update(
+        glance=glance(rows, articles),
         sections=sections,
         reviewers=reviewers,
         agreement=agreement,

@@ -23,6 +23,7 @@ from factcheck.articles.services import (
     articles_import_uploads,
 )
 from factcheck.consensus.agreement import Agreement
+from factcheck.consensus.glance import story_glance
 from factcheck.desk import selectors
 from factcheck.desk.admin_site import AuditedAdmin, ReadOnlyInline, StaleEditGuard, count_column, plural
 from factcheck.desk.filters import label_filter, reviewer_filter, story_state_filter
@@ -155,7 +156,7 @@ class StoryAdmin(ReviewFigures, StaleEditGuard, AuditedAdmin):
     change_form_template = "admin/articles/story/change_form.html"
 
     class Media:
-        css = {"all": ["css/workflow-admin.css"]}
+        css = {"all": ["css/workflow-admin.css", "css/pictures.css"]}
 
     def get_queryset(self, request):
         stories = super().get_queryset(request).annotate(queue=selectors.QUEUE_ORDER)
@@ -258,9 +259,11 @@ class StoryAdmin(ReviewFigures, StaleEditGuard, AuditedAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         story = self.get_object(request, object_id)
         if story is not None:
+            articles = list(story.articles.only("pk", "title", "outlet", "published").order_by("published", "pk"))
             extra_context = {
                 **(extra_context or {}),
                 "workflow": self._panel_context(request, story),
+                "glance": story_glance(story=story, articles=articles),
                 # Each approval is a published version; the newest is the story's public page.
                 "publications": list(
                     Publication.objects.filter(story=story).select_related("approved_by").order_by("-number")

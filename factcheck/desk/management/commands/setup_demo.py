@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from factcheck.articles.models import Article, Story, StoryState
+from factcheck.findings.services import story_preflag
 from factcheck.workflow.services import story_transition
 
 SEED_SLUG = "us-advisers-remain-in-iraq"
@@ -27,5 +28,7 @@ class Command(BaseCommand):
             story = Story.objects.get(slug=SEED_SLUG)
             editor = get_user_model().objects.get(username="erin")
             story_transition(story=story, user=editor, target=StoryState.IN_REVIEW, seen_version=story.version)
+            # loaddata bypasses the import service, so its pre-flags are computed here.
+            story_preflag(story=story)
             self.stdout.write(f"loaded the seed story ({Article.objects.count()} articles), opened for review by erin")
         self.stdout.write("\nOpen http://127.0.0.1:8000/ and log in with one of the users above.")
