@@ -72,7 +72,7 @@ def test_a_closed_story_refuses_with_a_message_and_stores_nothing(client, alice,
     put(story, "approved")
     client.force_login(alice)
     response = client.post(f"/suggestions/{conflict.pk}/accept/", **HTMX)
-    assert response.status_code == 403 and "no longer open for review" in response.content.decode()
+    assert response.status_code == 403 and "reopen the story first" in response.content.decode()
     assert not Span.objects.exists() and not SuggestionResponse.objects.exists()
     assert client.post(f"/suggestions/{conflict.pk}/dismiss/").status_code == 403
 

@@ -154,8 +154,10 @@ def article_import(
         raw_text=raw,
         body=cleaned.body,
     )
-    if not new_version:
-        resembling = resembling_article(story=story, title=article.title, url=article.url)
+    # A title the text really has (not the "Untitled" stand-in) or an address says which article it is.
+    named = bool(title or cleaned.title or source_name)
+    if not new_version and (named or article.url):
+        resembling = resembling_article(story=story, title=article.title if named else "", url=article.url)
         if resembling is not None:
             raise ResemblesArticle(resembles_message(source_name or "the text", *resembling))
     try:
