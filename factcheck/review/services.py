@@ -10,7 +10,7 @@ from simple_history.utils import bulk_create_with_history
 from factcheck.articles.models import Article, Story
 from factcheck.refusals import NotAllowed
 from factcheck.review.access import is_editor, is_reviewer
-from factcheck.review.grouping import regroup_article
+from factcheck.review.grouping import regroup_around
 from factcheck.review.models import Discussion, Evidence, Label, ReviewSubmission, Span
 from factcheck.review.offsets import OffsetError, check_span, context
 
@@ -114,7 +114,7 @@ def span_create(
         if not created:
             return span, False
         bulk_create_with_history(_evidence_rows(span, evidence), Evidence)
-    regroup_article(article=article)
+    regroup_around(article=article, start=start, end=end)
     return span, True
 
 
@@ -134,7 +134,7 @@ def span_update(*, span: Span, user, label: str, note: str, evidence: Iterable[E
         rows = _evidence_rows(span, evidence)
         span.evidence.all().delete()
         bulk_create_with_history(rows, Evidence)
-    regroup_article(article=span.article)
+    regroup_around(article=span.article, start=span.start, end=span.end)
     return span
 
 
@@ -144,7 +144,7 @@ def span_delete(*, span: Span, user) -> None:
     check_span_change(span=span, user=user)
     span.evidence.all().delete()
     span.delete()
-    regroup_article(article=span.article)
+    regroup_around(article=span.article, start=span.start, end=span.end)
 
 
 # ---- the blind phase ---------------------------------------------------------------------------
