@@ -246,3 +246,25 @@ def test_the_queue_costs_seven_queries_at_any_size(
     with django_assert_num_queries(7):
         response = client.get(reverse("disputed-queue"))
     assert response.context["page"].paginator.count == ClaimGroup.objects.filter(status="disputed").count() > 0
+
+
+def test_a_claim_counts_reviewers_not_spans(client, story, alice, bob, carol):
+    """Alice marks a sentence and a phrase inside it with other labels: two claims, one vote each."""
+    a004 = story.articles.get(source_name__startswith="004")
+    clause = (
+        "delay the planned withdrawal of US forces, originally scheduled for September 2025, by at least three years"
+    )
+    mark(a004, alice, clause, "unsupported")
+    mark(a004, alice, "by at least three years", "consistent")
+    mark(a004, bob, "by at least three years", "consistent")
+    mark(a004, carol, "by at least three years", "conflicting")
+    phrase = ClaimGroup.objects.get(spans__quote="by at least three years", spans__reviewer=bob)
+    assert phrase.reviewer_count == 3 and phrase.status == "consensus" and phrase.label == "consistent"
+    assert phrase.spans.count() == 3
+    sentence = ClaimGroup.objects.get(spans__quote=clause)
+    assert sentence.spans.count() == 1 and sentence.status == "single"
+    review_submit(story=story, reviewer=alice)
+    client.force_login(alice)
+    page = client.get(reverse("story-consensus", args=[story.slug])).content.decode()
+    assert "2 of 3 reviewers agree" in page
+    assert "1 of 1 reviewer agree" in page
