@@ -7,7 +7,7 @@ from django.urls import reverse
 from factcheck.consensus.services import group_decide
 from factcheck.review.models import ClaimGroup
 from factcheck.review.services import EvidenceRef, review_submit, span_create
-from tests.factories import discuss, mark
+from tests.factories import assign, discuss, mark, send_back
 
 
 @pytest.fixture
@@ -134,6 +134,7 @@ def test_the_queue_lists_undecided_disputes_across_stories_oldest_first(client, 
     from factcheck.articles.models import Article, Story
 
     other = Story.objects.create(title="Second story", slug="second", state="in_review")
+    assign(other)
     text = "The base will close in 2026, officials said."
     article = Article.objects.create(story=other, title="Base closing", raw_text=text, body=text)
     mark(article, alice, "close in 2026", "consistent")
@@ -156,6 +157,7 @@ def test_a_claim_whose_spans_are_gone_keeps_its_thread_visible_and_flagged(clien
 
     group = ClaimGroup.objects.get(status="disputed")
     discuss(group, bob, "Kept for the record")
+    send_back(marked)  # the reviews are in: only a story sent back lets its reviewers remove spans
     for span in Span.objects.filter(group=group):
         span_delete(span=span, user=span.reviewer)
     client.force_login(alice)
@@ -181,6 +183,7 @@ def grow(story, reviewers: int, per_article: int, django_user_model):
         user = django_user_model.objects.create_user(f"reviewer{n}", password="x")
         user.groups.add(group)
         users.append(user)
+    story.reviewers.add(*users)
     articles = list(story.articles.all())
     labels = ["consistent", "conflicting", "unsupported"]
     for article in articles:

@@ -55,7 +55,8 @@ def test_the_consensus_demo_shows_the_seed_disagreements_as_disputed_claims(db, 
     delay = frozenset(
         {
             "by at least three years",
-            "delay the planned withdrawal of US forces, originally scheduled for September 2025, by at least three years",
+            "delay the planned withdrawal of US forces, originally scheduled for September 2025, "
+            "by at least three years",
         }
     )
     assert quotes[september] == {"alice": "conflicting", "bob": "unsupported"}

@@ -27,5 +27,10 @@ class Command(BaseCommand):
             story = Story.objects.get(slug=SEED_SLUG)
             editor = get_user_model().objects.get(username="erin")
             story_transition(story=story, user=editor, target=StoryState.IN_REVIEW, seen_version=story.version)
-            self.stdout.write(f"loaded the seed story ({Article.objects.count()} articles), opened for review by erin")
+            # Reviewers see only the stories assigned to them: the demo's two reviewers get this one.
+            story.reviewers.add(*get_user_model().objects.filter(username__in=["alice", "bob"]))
+            self.stdout.write(
+                f"loaded the seed story ({Article.objects.count()} articles), opened for review by erin, "
+                "assigned to alice and bob"
+            )
         self.stdout.write("\nOpen http://127.0.0.1:8000/ and log in with one of the users above.")
