@@ -159,8 +159,9 @@ def test_the_span_data_for_hover_cards_carries_the_linked_evidence(client, alice
 
 
 # Session, user, article with story, the user's permissions (one query), then the page's own four
-# (spans, evidence, the story's articles, the story's counts): the same for 0, 10 and 1,000 spans.
-ARTICLE_PAGE_QUERIES = 8
+# (spans, evidence, the story's articles, the story's counts) and the reviewer's standing (assigned,
+# submitted: whether they may still mark): the same for 0, 10 and 1,000 spans.
+ARTICLE_PAGE_QUERIES = 9
 
 
 @pytest.mark.parametrize("count", [0, 10, 1000])

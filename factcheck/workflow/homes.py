@@ -71,14 +71,15 @@ def story_rows(*, user) -> list[StoryRow]:
         )
         .order_by("title", "pk")
     )
-    shown = [s.pk for s in stories if s.blind_over]
+    # The spans behind each shown story's alpha, in one query; a subquery (not a list of ids) keeps it
+    # one query even when no story is shown yet.
+    shown = stories_for(user).filter(unblinded_q(story_id=OuterRef("pk"), user=user)).values("pk")
+    spans = Span.objects.filter(article__story__in=shown, group__isnull=False).values_list(
+        "article__story_id", "article_id", "group_id", "reviewer_id", "label", "start", "end"
+    )
     rows_by_story = defaultdict(list)
-    if shown:
-        spans = Span.objects.filter(article__story__in=shown, group__isnull=False).values_list(
-            "article__story_id", "article_id", "group_id", "reviewer_id", "label", "start", "end"
-        )
-        for story_id, *row in spans:
-            rows_by_story[story_id].append(row)
+    for story_id, *row in spans:
+        rows_by_story[story_id].append(row)
     rows = []
     for s in stories:
         rows.append(
