@@ -46,7 +46,7 @@ def test_a_reviewer_sees_their_progress_and_what_waits_for_them_first(client, st
     assert page.index("Waiting for you") < page.index("Due sooner") < page.index("Other stories")
     assert 'datetime="2030-01-01"' in page
     # Blind: no figures of the others yet.
-    assert "Disputed claims" not in page.split("Other stories")[0]
+    assert "Claims in dispute" not in page.split("Other stories")[0]
 
 
 def test_after_submitting_a_reviewer_sees_the_disputed_claims_and_alpha(client, story, alice, bob):
@@ -62,7 +62,7 @@ def test_after_submitting_a_reviewer_sees_the_disputed_claims_and_alpha(client, 
     assert row.submitted and row.sees_all and row.disputed == 1 and row.needs_you == ""
     assert row.agreement.units == 2
     page = client.get(HOME).content.decode()
-    assert "Disputed claims" in page and "Agreement" in page and "submitted" in page
+    assert "Claims in dispute" in page and "Agreement" in page and "submitted" in page
 
 
 def test_an_editors_home_lists_stories_ready_for_approval_and_undecided_disputes_first(client, story, alice, bob, erin):
