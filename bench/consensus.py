@@ -6,7 +6,10 @@ Builds a throw-away test database, has `reviewers` reviewers mark `claims` overl
 article of the seed story, then prints:
 - a span write with regrouping (span_create) against the same row saved bare (Span.save);
 - the consensus page for an editor against one plain SELECT of the same spans;
-- the disputed queue against a plain SELECT of the same groups.
+- the disputed queue against a plain SELECT of the same groups;
+- the consensus page of a story with `--large` spans (default 5,000) against the same page at 50 spans,
+  with its queries and its server time (the issue's bound: at most 10 queries and 0.3 s);
+- a verdict saved on that large story's longest article against the same save on a small story.
 """
 
 # ruff: noqa: I001, E402  (harness sets Django up before the models are imported)
@@ -23,18 +26,23 @@ from django.db import connection
 from django.test import Client
 
 LABELS = ["consistent", "conflicting", "unsupported"]
+PROFILE = False
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--reviewers", type=int, default=8)
     parser.add_argument("--claims", type=int, default=40)
+    parser.add_argument("--large", type=int, default=5000)
+    parser.add_argument("--profile", action="store_true", help="print where the large page's time goes")
     args = parser.parse_args()
+    global PROFILE
+    PROFILE = args.profile
 
-    in_test_database(run, args.reviewers, args.claims)
+    in_test_database(run, args.reviewers, args.claims, args.large)
 
 
-def run(reviewers: int, claims: int) -> None:
+def run(reviewers: int, claims: int, large: int) -> None:
     from factcheck.articles.models import Story
     from factcheck.review.models import ClaimGroup
     from factcheck.review.services import review_submit
@@ -43,11 +51,14 @@ def run(reviewers: int, claims: int) -> None:
 
     call_command("loaddata", "seed", verbosity=0)
     story = Story.objects.get(slug="us-advisers-remain-in-iraq")
+    Story.objects.filter(pk=story.pk).update(state="in_review")
+    story.refresh_from_db()
     users = []
     for n in range(reviewers):
         user = get_user_model().objects.create_user(f"bench{n}", password="x")
         user.groups.add(Group.objects.get(name="Reviewers"))
         users.append(user)
+    story.reviewers.add(*users)
     editor = get_user_model().objects.create_user("bench-editor", password="x")
     editor.groups.add(Group.objects.get(name="Editors"))
 
@@ -91,6 +102,90 @@ def run(reviewers: int, claims: int) -> None:
     report("span write with regrouping", write, bare, "a bare Span.save")
     report("consensus page (editor)", page, plain, "one SELECT of its spans")
     report("disputed queue", queue, plain_groups, "one SELECT of its groups")
+    at_scale(client, users[:5], large)
+
+
+def scaled_story(title: str, users, spans: int):
+    """A story of five long articles on which `users` mark `spans` spans in all, as pairs that overlap."""
+    from factcheck.articles.models import Article, Story
+    from factcheck.review.grouping import regroup_article
+    from factcheck.review.models import Span
+
+    story = Story.objects.create(title=title, slug=title.lower().replace(" ", "-"), state="in_review")
+    story.reviewers.add(*users)
+    per_article = spans // 5
+    claims = per_article // len(users)
+    for number in range(5):
+        body = " ".join(f"claim{i:05d} says something checkable here." for i in range(claims + 1))
+        body += f" End of report {number}."
+        article = Article.objects.create(story=story, title=f"Report {number}", raw_text=body, body=body)
+        rows = []
+        for claim in range(claims):
+            for n, user in enumerate(users):
+                start = claim * 41  # each claim's sentence; reviewers differ a little in where they stop
+                end = start + 30 + n % 3
+                rows.append(
+                    Span(
+                        article=article,
+                        reviewer=user,
+                        start=start,
+                        end=end,
+                        quote=body[start:end],
+                        label=LABELS[(claim + (n if claim % 4 == 0 else 0)) % 3],
+                    )
+                )
+        Span.objects.bulk_create(rows)
+        regroup_article(article=article)
+    for user in users:
+        from factcheck.review.models import ReviewSubmission
+
+        ReviewSubmission.objects.get_or_create(story=story, reviewer=user)
+    return story
+
+
+def at_scale(client, users, large: int) -> None:
+    from factcheck.review.models import Span
+    from factcheck.review.services import span_update
+
+    small = scaled_story("Small story", users, 50)
+    big = scaled_story("Large story", users, large)
+    times = {}
+    for story in (small, big):
+        url = f"/stories/{story.slug}/consensus/"
+        assert client.get(url).status_code == 200
+        queries: list[str] = []
+
+        def count(execute, sql, *rest, queries=queries):
+            queries.append(sql)
+            return execute(sql, *rest)
+
+        with connection.execute_wrapper(count):
+            client.get(url)
+        times[story.pk] = (timed(lambda url=url: client.get(url), 9), len(queries))
+        if PROFILE:
+            import cProfile
+            import pstats
+
+            profile = cProfile.Profile()
+            profile.runcall(client.get, url)
+            pstats.Stats(profile).sort_stats("tottime").print_stats(25)
+    spans = {s.pk: Span.objects.filter(article__story=s).count() for s in (small, big)}
+    (t_small, q_small), (t_big, q_big) = times[small.pk], times[big.pk]
+    print(f"consensus page, {spans[big.pk]} spans: {t_big * 1000:.1f} ms, {q_big} queries")
+    print(f"consensus page, {spans[small.pk]} spans: {t_small * 1000:.1f} ms, {q_small} queries")
+    report(f"page at {spans[big.pk]} spans", t_big, t_small, f"the page at {spans[small.pk]} spans")
+    print(f"  bound: {'met' if q_big <= 10 and t_big <= 0.3 else 'NOT met'} (<= 10 queries, <= 0.3 s)")
+
+    def save(story):
+        from django.utils import timezone
+
+        # Sent back, so the submitted reviews no longer freeze the spans.
+        type(story).objects.filter(pk=story.pk).update(state="changes_requested", review_reopened_at=timezone.now())
+        span = Span.objects.filter(article__story=story, reviewer=users[0]).order_by("-start").first()
+        labels = iter(LABELS * 20)
+        return timed(lambda: span_update(span=span, user=users[0], label=next(labels), note=""), 15)
+
+    report("verdict save, large story", save(big), save(small), "the same save on the small story")
 
 
 def report(name: str, value: float, baseline: float, what: str) -> None:

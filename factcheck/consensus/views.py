@@ -72,7 +72,7 @@ def _group_figures(groups: list[ClaimGroup], rows: list[tuple]) -> None:
     for group in groups:
         mine = by_group.get(group.pk, [])
         # The same one-vote-per-reviewer reading as the rule that set the group's status.
-        votes = list(reviewer_votes(Vote(r[3], r[5], r[6], r[7]) for r in mine).values())
+        votes = list(reviewer_votes([Vote(r[3], r[5], r[6], r[7]) for r in mine]).values())
         group.labels = sorted({r[5] for r in mine})
         group.agreeing = max((votes.count(label) for label in set(votes)), default=0)
 
@@ -107,7 +107,7 @@ class Reviewer:
 
 # Claims per page: with 5,000 spans the page renders a page of claims, never the whole story at once,
 # while its counts, filters and alphas still cover every claim (bench/consensus.py measures it).
-CLAIMS_PER_PAGE = 100
+CLAIMS_PER_PAGE = 50
 
 
 @login_required
