@@ -117,3 +117,19 @@ def verdicts(story, alice, bob, erin):
     group.refresh_from_db()
     factories.approve(story, erin)
     return {"a": span_a, "b": span_b, "group": group}
+
+
+@pytest.fixture
+def disputed_claim(story, alice, bob):
+    """One claim group on the fourth seed article: alice and bob disagree, both have submitted their review."""
+    from factcheck.review.models import ClaimGroup
+    from factcheck.review.services import review_submit, span_create
+
+    article = story.articles.get(source_name__startswith="004")
+    start, end = factories.word_range(article.body, 10)
+    for reviewer, label in ((alice, "conflicting"), (bob, "consistent")):
+        span_create(
+            article=article, reviewer=reviewer, start=start, end=end, quote=article.body[start:end], label=label
+        )
+        review_submit(story=story, reviewer=reviewer)
+    return ClaimGroup.objects.get(article=article)

@@ -119,6 +119,8 @@ def mark(
 
 
 def mark_range(article: Article, reviewer, start: int, end: int, label: str = "consistent", *, note="", evidence=()):
+    """`reviewer` marks [start, end) less any white space at its ends (the server refuses a quote with it)."""
+    start, end = trimmed(article.body, start, end)
     span, _ = span_create(
         article=article,
         reviewer=reviewer,
@@ -166,3 +168,65 @@ def login(page, live_server, username: str, password: str = PASSWORD) -> None:
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
+
+
+def trimmed(body: str, start: int, end: int) -> tuple[int, int]:
+    """[start, end) without white space at either end: the server refuses a quote that begins or ends with it."""
+    while start < end and body[start].isspace():
+        start += 1
+    while end > start and body[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def word_range(body: str, first: int, count: int = 3) -> tuple[int, int]:
+    """The code-point range of `count` words of `body`, from its word number `first` (0-based)."""
+    starts, ends, inside = [], [], False
+    for index, char in enumerate(body + " "):
+        if not char.isspace() and not inside:
+            starts.append(index)
+        elif char.isspace() and inside:
+            ends.append(index)
+        inside = not char.isspace()
+    return starts[first], ends[first + count - 1]
+
+
+CSRF_TOKEN = "harden" * 5 + "ok"  # 32 letters: Django accepts an unmasked secret in cookie and header alike
+
+
+class LiveClient:
+    """One user's HTTP session against the live server without a browser: a session cookie and a CSRF token.
+
+    http.client, one connection per request, so threads can share it and a redirect is returned, not followed.
+    """
+
+    def __init__(self, live_server, user):
+        from urllib.parse import urlsplit
+
+        from django.conf import settings
+        from django.test import Client
+
+        client = Client()
+        client.force_login(user)
+        session = client.cookies[settings.SESSION_COOKIE_NAME].value
+        self.cookie = f"{settings.SESSION_COOKIE_NAME}={session}; {settings.CSRF_COOKIE_NAME}={CSRF_TOKEN}"
+        parts = urlsplit(live_server.url)
+        self.host, self.port = parts.hostname, parts.port
+
+    def post(self, path: str, data: dict, *, htmx: bool = True, timeout: float = 60) -> tuple[int, str]:
+        import http.client
+        from urllib.parse import urlencode
+
+        headers = {
+            "Cookie": self.cookie,
+            "X-CSRFToken": CSRF_TOKEN,
+            "Content-Type": "application/x-www-form-urlencoded",
+            **({"HX-Request": "true"} if htmx else {}),
+        }
+        connection = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
+        try:
+            connection.request("POST", path, urlencode(data, doseq=True), headers)
+            response = connection.getresponse()
+            return response.status, response.read().decode("utf-8", "replace")
+        finally:
+            connection.close()

@@ -67,7 +67,7 @@ def test_an_admin_span_edit_goes_through_the_review_service_and_history(client, 
     form = {"label": "unsupported", "note": "  nothing backs it  ", "seen_token": span.updated_at.isoformat()}
     assert client.post(url, {**form, **EVIDENCE_FORMSET}).status_code == 302
     span.refresh_from_db()
-    assert (span.label, span.note) == ("unsupported", "nothing backs it")
+    assert (span.label, span.note) == ("unsupported", "  nothing backs it  ")
     latest = span.history.latest()
     assert (latest.history_user, latest.label) == (erin, "unsupported")
 

@@ -7,7 +7,7 @@ from factcheck.articles.models import Article, Story, StoryState
 from factcheck.consensus.agreement import article_agreement, story_agreement
 from factcheck.review.services import span_create
 from factcheck.workflow.services import story_transition
-from tests.factories import mark_many
+from tests.factories import mark_many, trimmed
 
 S = StoryState
 
@@ -26,14 +26,15 @@ def grow(story: Story, reviewers, per_article: int) -> None:
         half = per_article // 2
         mark_many(article, reviewers, half, labels=agree)
         body_offset = half * 5
-        for start in range(body_offset, body_offset + (per_article - half) * 5, 5):
+        for at in range(body_offset, body_offset + (per_article - half) * 5, 5):
+            start, end = trimmed(article.body, at, at + 4)
             for reviewer, label in zip(reviewers, differ, strict=True):
                 span_create(
                     article=article,
                     reviewer=reviewer,
                     start=start,
-                    end=start + 4,
-                    quote=article.body[start : start + 4],
+                    end=end,
+                    quote=article.body[start:end],
                     label=label,
                 )
 
@@ -67,6 +68,8 @@ def test_the_story_changelist_shows_state_counts_and_last_change(client, erin, a
     assert row.agreement == expected and expected.alpha is not None
     html = response.content.decode()
     assert f">{expected.alpha:.2f}</span>" in html
+    # The four counts share one cell, so the changelist fits 1280 px.
+    assert '<span class="fc-figs">6 spans · 2 reviewers<br>1 disputed · 2 agreed</span>' in html
     assert '<span class="state state-in_review fc-state fc-state-in_review">In review</span>' in html
     assert f'name="seen_version_{story.pk}" value="{story.version}"' in html
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from factcheck.consensus.services import group_decide
 from factcheck.review.models import ClaimGroup
 from factcheck.review.services import EvidenceRef, review_submit, span_create
-from tests.factories import assign, discuss, mark, send_back
+from tests.factories import assign, discuss, mark, send_back, trimmed
 
 
 @pytest.fixture
@@ -188,21 +188,23 @@ def grow(story, reviewers: int, per_article: int, django_user_model):
     labels = ["consistent", "conflicting", "unsupported"]
     for article in articles:
         other = next(a for a in articles if a.pk != article.pk)
+        passage = trimmed(other.body, 0, 10)
         for claim in range(per_article):
             start = 40 * claim + 200
             for n, user in enumerate(users):
-                end = start + 20 + n  # overlapping, a little different per reviewer
-                quote = article.body[start:end]
+                # overlapping, a little different per reviewer
+                begin, end = trimmed(article.body, start, start + 20 + n)
+                quote = article.body[begin:end]
                 if not quote.strip():
                     continue
                 span_create(
                     article=article,
                     reviewer=user,
-                    start=start,
+                    start=begin,
                     end=end,
                     quote=quote,
                     label=labels[0] if claim % 2 else labels[n % 3],  # odd claims agree, even ones not
-                    evidence=[EvidenceRef(other.pk, 0, 10, other.body[:10])],
+                    evidence=[EvidenceRef(other.pk, *passage, other.body[slice(*passage)])],
                 )
     for group in ClaimGroup.objects.filter(article__story=story):
         discuss(group, users[0], "A comment")

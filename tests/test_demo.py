@@ -5,6 +5,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 from factcheck.articles.models import Story, StoryState
 
@@ -33,7 +34,8 @@ def test_setup_demo_loads_the_story_open_for_review_and_the_logins_twice_over(db
         ("erin", "erin-edits", "Editors"),
         ("admin", "admin-factcheck", "Editors"),
     ]:
-        user = authenticate(username=username, password=password)
+        # django-axes checks every login against its request (who tries, from where).
+        user = authenticate(RequestFactory().post("/accounts/login/"), username=username, password=password)
         assert user is not None and user.groups.filter(name=group).exists(), username
         assert f"{username}  " in out.getvalue() or f"{username} " in out.getvalue()
 

@@ -12,7 +12,7 @@ from factcheck.exports.columns import HEADERS, verdict_records
 from factcheck.exports.selectors import export_spans, parse_filters
 from factcheck.review.models import Span
 from factcheck.review.services import EvidenceRef, span_create
-from tests.factories import approve, assign, download_csv, mark, mark_many, put, read_csv
+from tests.factories import approve, assign, download_csv, mark, mark_many, put, read_csv, trimmed
 
 URL = reverse("export-verdicts-csv")
 
@@ -80,18 +80,18 @@ def test_a_cell_that_starts_like_a_formula_gets_a_leading_apostrophe(client, eri
     assign(story)
     body = f"{text} is what the minister said, verbatim."
     article = Article.objects.create(story=story, title=text, outlet="@outlet", raw_text=body, body=body)
-    mark(article, alice, text, note=text)
+    # A quote never begins with white space (the server refuses it); a note keeps it as typed.
+    quote = text.strip()
+    mark(article, alice, quote, note=text)
     approve(story, erin)
     client.force_login(erin)
     row = read_csv(download_csv(client))[0]
-    for column in ("article_title", "quote"):
-        assert row[column] == "'" + text
-    # The note is stored stripped, so a leading tab or carriage return never reaches it.
-    assert row["note"] == ("'" + text if text == text.strip() else text.strip())
+    assert row["article_title"] == "'" + text and row["note"] == "'" + text
+    assert row["quote"] == ("'" + quote if quote == text else quote)
     assert row["outlet"] == "'@outlet"
     # The machine-readable path keeps the original text.
     record = dict(zip(HEADERS, next(verdict_records(Span.objects.all())), strict=True))
-    assert record["quote"] == text and record["outlet"] == "@outlet"
+    assert record["quote"] == quote and record["note"] == text and record["outlet"] == "@outlet"
 
 
 HARD = [
@@ -227,15 +227,16 @@ def test_the_export_reads_the_database_in_one_query_for_3_or_300_rows(
     mark_many(first, [bob], 150)
     mark_many(second, [alice], 147)
     for span in Span.objects.filter(reviewer=bob)[:50]:
-        ref = EvidenceRef(second.pk, 0, 4, second.body[:4])
+        start, end = trimmed(first.body, span.start + 1, span.end)
+        passages = [trimmed(second.body, 0, 4), trimmed(second.body, 5, 9)]
         span_create(
             article=first,
             reviewer=alice,
-            start=span.start + 1,
-            end=span.end,
-            quote=first.body[span.start + 1 : span.end],
+            start=start,
+            end=end,
+            quote=first.body[start:end],
             label="conflicting",
-            evidence=[ref, EvidenceRef(second.pk, 5, 9, second.body[5:9])],
+            evidence=[EvidenceRef(second.pk, s, e, second.body[s:e]) for s, e in passages],
         )
     count = Span.objects.count()
     assert count == 350

@@ -269,6 +269,15 @@ def test_on_the_article_page_evidence_is_picked_from_another_article_in_the_bar(
     passage = "by at least three years"
     ev_start = other.body.index(passage)
     pane.scroll_into_view_if_needed()
+    # The docked bar is narrower than the old floating one: scroll the passage into the pane's view, as a reader would.
+    pane.evaluate(
+        """(root, at) => {
+          const range = FactcheckOffsets.offsetsToRange(root, at, at + 1);
+          const scroller = root.closest('.evidence-pane');
+          scroller.scrollTop += range.getBoundingClientRect().top - scroller.getBoundingClientRect().top - 20;
+        }""",
+        ev_start,
+    )
     drag_select(page, "#verdict-bar [data-evidence-source]", ev_start, ev_start + len(passage))
     expect(bar.locator(".evidence-chip")).to_contain_text(passage)
     page.screenshot(path=output_path / "picker.png")

@@ -51,7 +51,7 @@ def test_it_stores_a_verdict_with_its_note_and_evidence_and_returns_the_workspac
         sentence_end,
         article.body[:sentence_end],
         "conflicting",
-        "The date differs.",
+        "  The date differs.  ",
     )
     assert list(span.evidence.values_list("article", "start", "end")) == [(other.pk, 0, 30)]
     content = response.content.decode()
@@ -60,13 +60,26 @@ def test_it_stores_a_verdict_with_its_note_and_evidence_and_returns_the_workspac
     assert json.loads(response["HX-Trigger-After-Settle"]) == {"span-created": {"id": span.pk}}
 
 
-def test_the_same_span_twice_gives_the_existing_one(client, alice, article):
+def test_the_same_span_twice_updates_the_existing_one_and_says_so(client, alice, article, other):
     client.force_login(alice)
-    assert post_span(client, article, claim(article, 5, 25), headers=HTMX).status_code == 201
-    again = post_span(client, article, claim(article, 5, 25, label="consistent"), headers=HTMX)
+    first = claim(article, 5, 25, note="first", evidence=[evidence(other, 0, 30)])
+    assert post_span(client, article, first, headers=HTMX).status_code == 201
+    second = claim(article, 5, 25, label="consistent", note="\tsecond", evidence=[evidence(other, 30, 40)])
+    again = post_span(client, article, second, headers=HTMX)
     assert again.status_code == 200
-    assert "span-exists" in json.loads(again["HX-Trigger-After-Settle"])
-    assert Span.objects.get().label == "conflicting"
+    event = json.loads(again["HX-Trigger-After-Settle"])["span-updated"]
+    assert "now the ones you just sent" in event["message"]
+    span = Span.objects.get()
+    assert (span.label, span.note, event["id"]) == ("consistent", "\tsecond", span.pk)
+    assert list(span.evidence.values_list("start", "end")) == [(30, 40)]
+
+
+def test_the_same_span_twice_without_htmx_shows_the_message_after_the_redirect(client, alice, article):
+    client.force_login(alice)
+    post_span(client, article, claim(article, 5, 25))
+    response = post_span(client, article, claim(article, 5, 25, label="unsupported"), follow=True)
+    assert "now the ones you just sent" in response.content.decode()
+    assert Span.objects.get().label == "unsupported"
 
 
 def test_without_htmx_a_save_redirects_to_the_article(client, alice, article):
@@ -85,11 +98,11 @@ def test_the_stored_span_keeps_emoji_combining_marks_and_arabic_exact(client, al
     article.save()
     client.force_login(alice)
     start = body.index("👨")
-    end = body.index("and")
+    end = body.index(" and")
     response = post_span(client, article, claim(article, start, end), headers=HTMX)
     assert response.status_code == 201
     span = Span.objects.get()
-    assert span.quote == "👨\u200d👩\u200d👧\u200d👦 caf\u00e9 q\u0307 «مرحبا بالعالم» "
+    assert span.quote == "👨\u200d👩\u200d👧\u200d👦 caf\u00e9 q\u0307 «مرحبا بالعالم»"
     assert (span.start, span.end) == (start, end)
 
 
@@ -98,11 +111,15 @@ def test_the_stored_span_keeps_emoji_combining_marks_and_arabic_exact(client, al
     [
         ({"quote": "tampered words"}, "does not match the article"),
         ({"start": 0, "end": 10**6}, "outside the article"),
-        ({"start": 10, "end": 10}, "outside the article"),
+        ({"start": 10, "end": 10}, "The selection is empty"),
+        ({"start": 20, "end": 10}, "comes before its start"),
+        ({"start": " 0"}, "digits 0-9 only"),
+        ({"end": "٢٠"}, "digits 0-9 only"),
+        ({"end": "20.0"}, "digits 0-9 only"),
         ({"label": "true"}, "Choose a verdict"),
         ({"label": ""}, "Choose a verdict"),
         ({"start": ""}, "Select some text first"),
-        ({"start": "abc"}, "Enter a whole number"),
+        ({"start": "abc"}, "digits 0-9 only"),
         ({"evidence": ["not json"]}, "could not be read"),
         ({"evidence": ['{"article": 1}']}, "could not be read"),
     ],
@@ -110,6 +127,10 @@ def test_the_stored_span_keeps_emoji_combining_marks_and_arabic_exact(client, al
         "tampered-quote",
         "out-of-range",
         "empty",
+        "reversed",
+        "leading-space-in-offset",
+        "arabic-indic-digits",
+        "decimal-offset",
         "bad-label",
         "no-label",
         "no-start",
@@ -191,7 +212,7 @@ def test_it_edits_the_label_note_and_evidence_of_a_span(client, alice, article, 
         end=20,
         quote=article.body[:20],
         label="consistent",
-        evidence=[EvidenceRef(other.pk, 0, 10, other.body[:10]), EvidenceRef(other.pk, 20, 30, other.body[20:30])],
+        evidence=[EvidenceRef(other.pk, 0, 9, other.body[:9]), EvidenceRef(other.pk, 20, 30, other.body[20:30])],
     )
     kept = span.evidence.get(start=20)
     client.force_login(alice)
@@ -205,14 +226,14 @@ def test_it_edits_the_label_note_and_evidence_of_a_span(client, alice, article, 
             "label": "unsupported",
             "note": "Not in the others.",
             "keep": [kept.pk],
-            "evidence": [evidence(other, 40, 50)],
+            "evidence": [evidence(other, 41, 50)],
         },
         headers=HTMX,
     )
     assert response.status_code == 200
     span.refresh_from_db()
     assert (span.label, span.note) == ("unsupported", "Not in the others.")
-    assert sorted(span.evidence.values_list("start", "end")) == [(20, 30), (40, 50)]
+    assert sorted(span.evidence.values_list("start", "end")) == [(20, 30), (41, 50)]
     assert (span.start, span.end, span.quote) == (0, 20, article.body[:20])
 
 
@@ -233,7 +254,7 @@ def test_it_deletes_a_span_and_its_evidence(client, alice, article, other):
         end=20,
         quote=article.body[:20],
         label="consistent",
-        evidence=[EvidenceRef(other.pk, 0, 10, other.body[:10])],
+        evidence=[EvidenceRef(other.pk, 0, 9, other.body[:9])],
     )
     client.force_login(alice)
     response = client.post(reverse("span-delete", args=[span.pk]), headers=HTMX)

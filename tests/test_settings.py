@@ -58,3 +58,40 @@ def test_production_refuses_to_start_without_a_secret_key():
         [sys.executable, "-c", "import django; django.setup()"], env=env, capture_output=True, text=True
     )
     assert result.returncode != 0 and "Set SECRET_KEY" in result.stderr
+
+
+def test_a_command_without_its_settings_says_what_to_set_in_one_line():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    manage = Path(__file__).resolve().parent.parent / "manage.py"
+    for command in (["import_articles", "fixtures/articles"], ["check"], ["migrate", "--plan"]):
+        result = subprocess.run(
+            [sys.executable, str(manage), *command], env={"PATH": "/usr/bin:/bin"}, capture_output=True, text=True
+        )
+        assert result.returncode == 1 and "Traceback" not in result.stderr
+        assert result.stderr.strip().splitlines() == ["manage.py: Set SECRET_KEY (or DEBUG=1 for local development)."]
+
+
+def test_the_deploy_check_leaves_only_the_https_redirect_and_hsts_to_the_proxy():
+    """Production settings (a real secret, hosts, secure cookies) pass check --deploy but for two documented choices.
+
+    TLS ends at the reverse proxy, which redirects HTTP and sends Strict-Transport-Security itself (README).
+    """
+    import re
+    import secrets
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    manage = Path(__file__).resolve().parent.parent / "manage.py"
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "factcheck.example.org",
+        "SECURE_COOKIES": "1",
+    }
+    result = subprocess.run([sys.executable, str(manage), "check", "--deploy"], env=env, capture_output=True, text=True)
+    reported = set(re.findall(r"\((\w+\.[WE]\d+)\)", result.stdout + result.stderr))
+    assert reported == {"security.W004", "security.W008"}, result.stdout + result.stderr

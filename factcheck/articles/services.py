@@ -12,6 +12,7 @@ from django.utils.text import slugify
 
 from factcheck.articles.cleaning import CleanedArticle, clean_article, clean_html, content_hash, looks_like_html
 from factcheck.articles.models import Article, Story
+from factcheck.refusals import Refused
 
 # Files the import reads: scraped text, or a page saved from a browser ("Save page as... HTML only").
 TEXT_SUFFIXES = frozenset({".txt"})
@@ -19,7 +20,7 @@ HTML_SUFFIXES = frozenset({".html", ".htm"})
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.IGNORECASE)
 
 
-class ImportRefused(ValueError):
+class ImportRefused(Refused, ValueError):
     """A file or text that cannot become an article; the message says why, for a person."""
 
 
@@ -30,6 +31,11 @@ def read_article_file(path: Path) -> str:
         raise ImportRefused(f"{path}: no such file.") from exc
     except OSError as exc:
         raise ImportRefused(f"{path}: cannot be read ({exc.strerror}).") from exc
+    return decode_article_bytes(data, path)
+
+
+def decode_article_bytes(data: bytes, path: Path) -> str:
+    """A file's text (a path on disk or an upload's name): UTF-8, or the charset a saved page declares."""
     if b"\x00" in data:
         raise ImportRefused(f"{path}: looks like a binary file, not plain text.")
     try:
@@ -141,10 +147,25 @@ def article_import(
 def articles_import_files(*, story_title: str, paths: list[str]) -> list[Imported]:
     """Read and check every file first, so one bad file stores nothing at all."""
     files = collect_article_files(paths)
-    texts = [
-        (path, raw, clean_raw(raw, str(path), html=is_html_file(path)))
-        for path, raw in ((p, read_article_file(p)) for p in files)
-    ]
+    return _import_texts(story_title, [(path, read_article_file(path)) for path in files])
+
+
+def articles_import_uploads(*, story_title: str, uploads: list[tuple[str, bytes]]) -> list[Imported]:
+    """The same for files sent to the desk, (name, content) each: text or saved pages, all or nothing."""
+    if not uploads:
+        raise ImportRefused("Choose at least one file: saved pages (.html) or plain text (.txt).")
+    files = []
+    for name, data in uploads:
+        path = Path(Path(name).name or "upload")
+        if path.suffix.lower() not in TEXT_SUFFIXES | HTML_SUFFIXES:
+            raise ImportRefused(f"{path}: only saved pages (.html, .htm) and plain text (.txt) can be imported.")
+        files.append((path, decode_article_bytes(data, path)))
+    return _import_texts(story_title, files)
+
+
+@transaction.atomic
+def _import_texts(story_title: str, files: list[tuple[Path, str]]) -> list[Imported]:
+    texts = [(path, raw, clean_raw(raw, str(path), html=is_html_file(path))) for path, raw in files]
     story = story_get_or_create(title=story_title)
     return [
         article_import(story=story, raw=raw, source_name=path.name, cleaned=cleaned) for path, raw, cleaned in texts

@@ -29,8 +29,7 @@ def comment_create(*, group: ClaimGroup, author, text: str) -> Comment:
         raise NotAllowed("You may read this thread but not post to it.")
     if not story_access(story=group.article.story, user=author).sees_all:
         raise NotAllowed("Submit your review of this story before you discuss its claims.")
-    text = text.strip()
-    if not text:
+    if not text.strip():
         raise ValidationError({"text": "Write something before posting."}, code="required")
     if len(text) > COMMENT_MAX:
         raise ValidationError({"text": f"Keep a comment under {COMMENT_MAX} characters."}, code="max_length")
@@ -61,8 +60,7 @@ def group_decide(*, group: ClaimGroup, editor, final_label: str, final_note: str
         raise NotAllowed("Only editors decide claims.")
     if final_label not in Label.values:
         raise ValidationError({"final_label": f"Choose the final verdict: {', '.join(Label.labels)}."})
-    final_note = final_note.strip()
-    if not final_note:
+    if not final_note.strip():
         raise ValidationError({"final_note": "Explain the decision: reviewers and readers will see it."})
     if len(final_note) > NOTE_MAX:
         raise ValidationError({"final_note": f"Keep the explanation under {NOTE_MAX} characters."})

@@ -1,5 +1,6 @@
 """Consensus screens: a story's claim groups side by side, one group with its thread and decision, the queue."""
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -303,7 +304,7 @@ def decide_group(request: HttpRequest, pk: int) -> HttpResponse:
     template = "consensus/group.html#decision" if request.htmx else "consensus/group.html"
     label, note = request.POST.get("final_label", ""), request.POST.get("final_note", "")
     version = request.POST.get("version", "")
-    if not version.isdigit():
+    if not re.fullmatch(r"[0-9]{1,9}", version):  # plain ASCII digits: "²".isdigit() is True
         context = _group_context(request, group, decision_error="Reload the page: the form lost track of the claim.")
         return render(request, template, context, status=400)
     try:

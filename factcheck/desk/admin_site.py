@@ -1,8 +1,12 @@
 """The Django admin is the editors' desk: staff status alone does not open it, the Editors group does."""
 
+import re
+
 from django import forms
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseBadRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from factcheck.review.access import is_editor
@@ -59,6 +63,13 @@ class AuditedAdmin(SimpleHistoryAdmin):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
         return actions
+
+    def response_action(self, request, queryset):
+        # Django filters pk__in on the ticked values as sent: "" or "x" would be a 500, not a refusal.
+        ticked = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        if any(not re.fullmatch(r"[0-9]{1,18}", value) for value in ticked):
+            return HttpResponseBadRequest("The selection could not be read: tick the rows again and retry.")
+        return super().response_action(request, queryset)
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -121,6 +132,11 @@ class StaleEditGuard:
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         return type(form.__name__, (form,), {"edit_token": staticmethod(self.edit_token)})
+
+
+def plural(count: int, noun: str) -> str:
+    """'1 span', '2 spans': the combined figure cells read as words."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def count_column(field: str, description: str):

@@ -23,6 +23,7 @@ data are byte-identical.
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import F, Func, QuerySet, TextField, Value, When
 from django.db.models.expressions import Case
 from django.db.models.functions import Concat, Substr
@@ -136,7 +137,8 @@ HEADERS: list[str] = [column.key for column in COLUMNS]
 EVIDENCE_INDEX = HEADERS.index("evidence")
 SPAN_COLUMNS = [column for column in COLUMNS if column.source is not None]
 EVIDENCE_FIELDS = ["evidence__pk", "evidence__article__title", "evidence__start", "evidence__end", "evidence__quote"]
-assert SPAN_COLUMNS[0].source == "pk"  # _fold tells the spans apart by the first value
+if SPAN_COLUMNS[0].source != "pk":  # _fold tells the spans apart by the first value
+    raise ImproperlyConfigured("The first span column must be the span id (pk).")
 
 # Story, article, position, reviewer, then ids: a total order, the same on SQLite and PostgreSQL.
 ORDER = (

@@ -88,6 +88,9 @@ class ArticleImportResource(resources.ModelResource):
     def before_import(self, dataset, **kwargs):
         missing = [name for name in ("story", "text") if name not in (dataset.headers or [])]
         if missing:
+            # Empty the rows too: import-export goes on reading them after this refusal, and rows without
+            # a header row (a blank first line) would fail there instead of showing this message.
+            dataset.wipe()
             raise ValidationError(
                 f"The file needs the columns {', '.join(ARTICLE_COLUMNS)}; "
                 f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} missing."

@@ -5,23 +5,49 @@ import json
 from django import forms
 
 from factcheck.review.models import Label
+from factcheck.review.offsets import OffsetError, parse_id, parse_offset
 from factcheck.review.services import EvidenceRef
+
+UNREADABLE = "A linked evidence passage could not be read. Select it again."
+
+
+def _evidence_ref(value) -> EvidenceRef:
+    try:
+        item = json.loads(value)
+    except (ValueError, TypeError, RecursionError):
+        raise forms.ValidationError(UNREADABLE) from None
+    if not isinstance(item, dict) or not {"article", "start", "end", "quote"} <= item.keys():
+        raise forms.ValidationError(UNREADABLE)
+    article_id = parse_id(item["article"])
+    if article_id is None:
+        raise forms.ValidationError("A linked evidence passage names no article: its id must be plain digits.")
+    if not isinstance(item["quote"], str):
+        raise forms.ValidationError(UNREADABLE)
+    try:
+        start, end = parse_offset(item["start"], "start"), parse_offset(item["end"], "end")
+    except OffsetError as exc:
+        raise forms.ValidationError(f"A linked evidence passage: {exc}") from None
+    return EvidenceRef(article_id=article_id, start=start, end=end, quote=item["quote"])
 
 
 def _evidence_refs(values: list[str]) -> list[EvidenceRef]:
-    refs = []
-    for value in values:
+    return [_evidence_ref(value) for value in values]
+
+
+class OffsetField(forms.Field):
+    """A code-point offset, posted as plain ASCII digits: " 28", "٣" and "4.9" are refused, not read."""
+
+    def __init__(self, *, what: str, **kwargs):
+        super().__init__(**kwargs)
+        self.what = what
+
+    def to_python(self, value) -> int | None:
+        if value in self.empty_values:
+            return None
         try:
-            item = json.loads(value)
-            ref = EvidenceRef(
-                article_id=int(item["article"]), start=int(item["start"]), end=int(item["end"]), quote=item["quote"]
-            )
-        except (ValueError, TypeError, KeyError):
-            raise forms.ValidationError("A linked evidence passage could not be read. Select it again.") from None
-        if not isinstance(ref.quote, str):
-            raise forms.ValidationError("A linked evidence passage could not be read. Select it again.")
-        refs.append(ref)
-    return refs
+            return parse_offset(value, self.what)
+        except OffsetError as exc:
+            raise forms.ValidationError(str(exc), code="invalid") from None
 
 
 class EvidenceField(forms.Field):
@@ -44,13 +70,14 @@ class VerdictFields(forms.Form):
             "invalid_choice": "Choose a verdict: Consistent, Conflicting or Unsupported.",
         },
     )
-    note = forms.CharField(required=False, max_length=5000, strip=True)
+    # Kept as typed, leading tabs included; the service only treats white space alone as no note.
+    note = forms.CharField(required=False, max_length=5000, strip=False)
     evidence = EvidenceField(required=False)
 
 
 class SpanCreateForm(VerdictFields):
-    start = forms.IntegerField(min_value=0, error_messages={"required": "Select some text first."})
-    end = forms.IntegerField(min_value=0, error_messages={"required": "Select some text first."})
+    start = OffsetField(what="start", error_messages={"required": "Select some text first."})
+    end = OffsetField(what="end", error_messages={"required": "Select some text first."})
     # Not stripped: the server compares it with the body character for character.
     quote = forms.CharField(strip=False, error_messages={"required": "Select some text first."})
 

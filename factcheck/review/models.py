@@ -154,6 +154,28 @@ class ClaimGroup(models.Model):
         """The label that stands: the editor's decision, else the consensus."""
         return self.final_label or self.label
 
+    @property
+    def standing(self) -> str:
+        """Where the claim stands, one word for pages and styles: decided, consensus, disputed, single, orphaned."""
+        if self.final_label:
+            return "decided"
+        if not self.reviewer_count:
+            return "orphaned"
+        return self.status
+
+    @property
+    def standing_text(self) -> str:
+        return STANDING_TEXT[self.standing]
+
+
+STANDING_TEXT = {
+    "decided": "decided",
+    "consensus": "consensus",
+    "disputed": "disputed",
+    "single": "one reviewer",
+    "orphaned": "no spans left",
+}
+
 
 class Discussion(models.Model):
     """An editor opened a story for discussion: every reviewer of it now sees everyone's spans."""

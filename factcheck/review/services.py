@@ -116,7 +116,7 @@ def span_create(
     note: str = "",
     evidence: Iterable[EvidenceRef] = (),
 ) -> tuple[Span, bool]:
-    """Store `reviewer`'s verdict on [start, end); the same span twice returns the existing row, created False.
+    """Store `reviewer`'s verdict on [start, end); the same span twice updates the existing row, created False.
 
     Refused (NotAllowed) unless `reviewer` is a reviewer and the story is open for review.
     """
@@ -125,6 +125,7 @@ def span_create(
     _check_standing(article.story, reviewer)
     _check_offsets(article.body, start, end, quote)
     _check_label(label)
+    evidence = list(evidence)  # read twice when the span already exists
     prefix, suffix = context(article.body, start, end)
     # get_or_create: a double submit racing this one finds the other request's row, not an IntegrityError.
     with transaction.atomic():
@@ -133,11 +134,19 @@ def span_create(
             reviewer=reviewer,
             start=start,
             end=end,
-            defaults={"quote": quote, "prefix": prefix, "suffix": suffix, "label": label, "note": note.strip()},
+            defaults={
+                "quote": quote,
+                "prefix": prefix,
+                "suffix": suffix,
+                "label": label,
+                "note": note if note.strip() else "",
+            },
         )
-        if not created:
-            return span, False
-        bulk_create_with_history(_evidence_rows(span, evidence), Evidence)
+        if created:
+            bulk_create_with_history(_evidence_rows(span, evidence), Evidence)
+    if not created:
+        # The reviewer's latest verdict, note and evidence win; dropping them silently lost work.
+        return span_update(span=span, user=reviewer, label=label, note=note, evidence=evidence), False
     regroup_around(article=article, start=start, end=end)
     return span, True
 
@@ -160,7 +169,7 @@ def span_update(
     check_span_change(span=span, user=user, editor_may=True, discussion_change=discussion_change)
     _check_label(label)
     span.label = label
-    span.note = note.strip()
+    span.note = note if note.strip() else ""
     span.save(update_fields=["label", "note", "updated_at"])
     if evidence is not None:
         rows = _evidence_rows(span, evidence)

@@ -1,5 +1,6 @@
 """The review flow: an article with the reviewer's highlights, the verdict bar's writes and the compare view."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,6 +21,9 @@ from factcheck.review.services import EvidenceRef
 from factcheck.review.workspace import article_workspace, body_class, evidence_pane
 
 REFUSALS = (Refused, ValidationError)
+SAME_SPAN = (
+    "You had already marked exactly this passage: its verdict, note and evidence are now the ones you just sent."
+)
 LEGEND = [(value, name, CUES[value]) for value, name in Label.choices]
 
 
@@ -111,7 +115,7 @@ def _error(request: HttpRequest, article: Article, status: int, message: str, ta
     return render(request, "review/article.html", context, status=status)
 
 
-def _saved(request: HttpRequest, article: Article, span: Span | None, event: str) -> HttpResponse:
+def _saved(request: HttpRequest, article: Article, span: Span | None, event: str, message: str = "") -> HttpResponse:
     other = None
     if request.POST.get("compare_with"):
         try:
@@ -139,7 +143,8 @@ def _saved(request: HttpRequest, article: Article, span: Span | None, event: str
         )
     response = HttpResponse(html, status=201 if event == "span-created" else 200)
     # After settle: the listener closes the bar and focuses the freshly swapped body.
-    return trigger_client_event(response, event, {"id": span.pk if span is not None else None}, after="settle")
+    detail = {"id": span.pk if span is not None else None, **({"message": message} if message else {})}
+    return trigger_client_event(response, event, detail, after="settle")
 
 
 @login_required
@@ -163,7 +168,13 @@ def post_span(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except REFUSALS as exc:
         return _error(request, article, *refusal(exc), "verdict-error")
-    return _saved(request, article, span, "span-created" if created else "span-exists")
+    if created:
+        return _saved(request, article, span, "span-created")
+    # The same passage again: its verdict, note and evidence are now the ones just sent. htmx pages hear
+    # "span-updated" (review.js says "Verdict updated."); a plain post sees this message after the redirect.
+    if not request.htmx:
+        messages.info(request, SAME_SPAN)
+    return _saved(request, article, span, "span-updated", message=SAME_SPAN)
 
 
 def _form_message(form) -> str:

@@ -4,6 +4,8 @@
   "use strict";
 
   var graphemeCache = new WeakMap();
+  // What the server refuses at either end of a quote: JavaScript's \s plus what Python's isspace() adds.
+  var SPACE = /[\s\x1c-\x1f\x85]/;
 
   // UTF-16 offsets of the grapheme boundaries of `text` (an emoji with a skin tone, a ZWJ family
   // or a letter with combining marks is one grapheme: a selection never cuts through it).
@@ -96,8 +98,8 @@
       start = end;
       end = swap;
     }
-    while (start < end && /\s/.test(text[start])) start++;
-    while (end > start && /\s/.test(text[end - 1])) end--;
+    while (start < end && SPACE.test(text[start])) start++;
+    while (end > start && SPACE.test(text[end - 1])) end--;
     if (start >= end) return null;
     var bounds = graphemeBoundaries(root, text);
     start = snap(bounds, start, false);

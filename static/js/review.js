@@ -62,12 +62,87 @@
     });
   }
 
-  function placeBar(form, rect) {
-    var width = Math.min(form.offsetWidth || 420, document.documentElement.clientWidth - 16);
-    var left = Math.max(8, Math.min(rect.left + window.scrollX, window.scrollX + document.documentElement.clientWidth - width - 8));
-    form.style.left = left + "px";
-    form.style.top = rect.bottom + window.scrollY + 8 + "px";
+  // The bar never covers what is being read. Beside the text when there is a side column next to it
+  // (the article page on a wide screen); otherwise a sheet along the bottom (of the claim pane in the
+  // wide compare view, of the screen on a phone), with the text scrolled so that the selection and
+  // the two lines after it stay above the sheet.
+  var WIDE = window.matchMedia("(min-width: 60rem)");
+  var pendingRange = null;
+
+  function sideColumn() {
+    var side = document.querySelector("#workspace .my-spans");
+    var root = claimRoot();
+    if (!WIDE.matches || !side || !root) return null;
+    var rect = side.getBoundingClientRect();
+    return rect.width > 0 && rect.left >= root.getBoundingClientRect().right ? rect : null;
   }
+
+  // The element that scrolls the claim text: the text itself when it scrolls on its own, else the page.
+  function scrollerOf(root) {
+    if (root && root.scrollHeight > root.clientHeight + 1 && /(auto|scroll)/.test(getComputedStyle(root).overflowY)) return root;
+    return document.scrollingElement || document.documentElement;
+  }
+
+  function placeBar(form) {
+    var side = sideColumn();
+    form.classList.toggle("docked", Boolean(side));
+    form.classList.toggle("sheet", !side);
+    if (side) {
+      form.style.left = side.left + "px";
+      form.style.width = side.width + "px";
+      var top = Math.max(8, side.top);
+      form.style.top = top + "px";
+      // Never past the bottom of the screen: the bar scrolls inside instead.
+      form.style.maxHeight = Math.max(240, window.innerHeight - top - 8) + "px";
+      releaseSpace();
+      return;
+    }
+    var pane = WIDE.matches && claimRoot() ? claimRoot().closest(".claim-pane") : null;
+    var bounds = pane ? pane.getBoundingClientRect() : null;
+    form.style.top = "";
+    form.style.maxHeight = "";
+    form.style.left = bounds ? bounds.left + "px" : "0px";
+    form.style.width = bounds ? bounds.width + "px" : "100%";
+  }
+
+  function keepSelectionAbove(form, range) {
+    if (form.classList.contains("docked") || !range) return;
+    var root = claimRoot();
+    var scroller = scrollerOf(root);
+    var page = scroller === (document.scrollingElement || document.documentElement);
+    // Room to scroll the last lines of the text above the sheet.
+    (page ? document.body : scroller).style.paddingBottom = form.offsetHeight + "px";
+    var rects = range.getClientRects();
+    var first = rects.length ? rects[0] : range.getBoundingClientRect();
+    var last = rects.length ? rects[rects.length - 1] : first;
+    var line = parseFloat(getComputedStyle(root).lineHeight) || 28;
+    var sheetTop = form.getBoundingClientRect().top;
+    var viewTop = page ? 0 : scroller.getBoundingClientRect().top;
+    var need = last.bottom + 2 * line + 8 - sheetTop;
+    // Never push the start of the selection out of view to show the lines after it.
+    var room = first.top - viewTop - 8;
+    var delta = need > 0 ? Math.min(need, Math.max(room, 0)) : Math.min(0, first.top - viewTop - 8);
+    if (delta) {
+      if (page) window.scrollBy(0, delta);
+      else scroller.scrollTop += delta;
+    }
+  }
+
+  function releaseSpace() {
+    document.body.style.paddingBottom = "";
+    var root = claimRoot();
+    if (root) root.style.paddingBottom = "";
+  }
+
+  function relayout() {
+    var form = bar();
+    if (form && !form.hidden) placeBar(form);
+  }
+  window.addEventListener("resize", relayout);
+  window.addEventListener("scroll", function () {
+    var form = bar();
+    if (form && !form.hidden && form.classList.contains("docked")) placeBar(form);
+  }, { passive: true });
 
   function openBar(claim, range, focus) {
     var form = bar();
@@ -79,13 +154,13 @@
     document.getElementById("verdict-quote").textContent = truncate(claim.quote, 240);
     clearError();
     form.hidden = false;
-    var rects = range.getClientRects();
-    placeBar(form, rects.length ? rects[rects.length - 1] : range.getBoundingClientRect());
+    placeBar(form);
+    pendingRange = range.cloneRange();
+    keepSelectionAbove(form, pendingRange);
     if (wasHidden) lastFocus = document.activeElement;
     // Keep the claim visible while the selection moves on (e.g. to pick evidence in the other pane).
     if (window.CSS && CSS.highlights && window.Highlight) CSS.highlights.set("pending-claim", new Highlight(range.cloneRange()));
     if (focus) form.focus({ preventScroll: true });
-    form.scrollIntoView({ block: "nearest" });
   }
 
   function clearError() {
@@ -107,6 +182,8 @@
     });
     clearError();
     if (window.CSS && CSS.highlights) CSS.highlights.delete("pending-claim");
+    pendingRange = null;
+    releaseSpace();
     window.getSelection().removeAllRanges();
     var back = lastFocus && document.contains(lastFocus) ? lastFocus : claimRoot();
     if (back) back.focus({ preventScroll: true });
@@ -337,6 +414,27 @@
 
   // ---- clicks and pointer ----------------------------------------------------------------------
 
+  // On a touch screen a claim is selected by a long press and a drag of the handles: no mouseup comes,
+  // so the settled selection opens the bar (claims only: evidence is linked on purpose, not mid-drag).
+  var lastPointer = "mouse";
+  var touchTimer = null;
+  document.addEventListener("pointerdown", function (event) {
+    lastPointer = event.pointerType || "mouse";
+  }, true);
+  document.addEventListener("selectionchange", function () {
+    if (lastPointer !== "touch") return;
+    window.clearTimeout(touchTimer);
+    touchTimer = window.setTimeout(function () {
+      var selection = window.getSelection();
+      if (!selection.rangeCount || selection.isCollapsed) return;
+      if (closestRoot(selection.getRangeAt(0).startContainer, "[data-claim-source]")) handleSelection();
+    }, 300);
+  });
+  document.addEventListener("touchend", function (event) {
+    if (bar() && bar().contains(event.target)) return;
+    window.setTimeout(handleSelection, 0);
+  });
+
   document.addEventListener("mouseup", function (event) {
     if (bar() && bar().contains(event.target) && !event.target.closest("[data-evidence-source]")) return;
     window.setTimeout(handleSelection, 0);
@@ -354,6 +452,8 @@
       status("This verdict is further down the list: use “Show all” to edit it.");
       return;
     }
+    var panel = item.closest("details");
+    if (panel) panel.open = true;
     item.scrollIntoView({ block: "nearest" });
     item.classList.remove("flash");
     void item.offsetWidth; // restart the animation
@@ -374,6 +474,15 @@
       setLabel(button.dataset.label);
     } else if (button.dataset.action === "cancel") {
       closeBar();
+    } else if (button.dataset.action === "toggle-keys") {
+      var help = button.closest("[data-keys-help]");
+      var open = button.getAttribute("aria-expanded") !== "true";
+      showKeys(help, open);
+      try {
+        window.localStorage.setItem(keysKey(help), open ? "1" : "0");
+      } catch (e) {
+        // Storage refused (private mode): the toggle still works for this page.
+      }
     } else if (button.dataset.action === "focus-evidence") {
       var pane = document.querySelector("#evidence-pane [data-evidence-source]");
       if (pane) pane.focus();
@@ -462,17 +571,67 @@
       card.appendChild(block);
       markSpan(id);
     });
-    document.querySelectorAll("[data-evidence-source] mark[data-evidence]").forEach(function (passage) {
-      var linked = passage.dataset.evidence.split(" ").some(function (id) {
-        return evidenceIds.indexOf(id) >= 0;
-      });
-      passage.classList.toggle("linked", linked);
-    });
+    revealEvidence(evidenceIds);
     var rect = mark.getBoundingClientRect();
     card.hidden = false;
     card.style.left = Math.max(8, rect.left + window.scrollX) + "px";
     card.style.top = rect.top + window.scrollY - card.offsetHeight - 6 + "px";
   }
+
+  // Marks the passages linked as evidence in the other article and scrolls that article (when it
+  // scrolls on its own, as in the wide compare view) to the first of them.
+  function revealEvidence(ids) {
+    var first = null;
+    document.querySelectorAll("[data-evidence-source] mark[data-evidence]").forEach(function (passage) {
+      var linked = passage.dataset.evidence.split(" ").some(function (id) {
+        return ids.indexOf(id) >= 0;
+      });
+      passage.classList.toggle("linked", linked);
+      if (linked && !first) first = passage;
+    });
+    var pane = document.getElementById("evidence-pane");
+    if (!first || !pane || pane.scrollHeight <= pane.clientHeight + 1) return;
+    var offset = first.getBoundingClientRect().top - pane.getBoundingClientRect().top;
+    if (offset < 0 || offset > pane.clientHeight - 40) pane.scrollTop += offset - pane.clientHeight / 3;
+  }
+
+  function evidenceItem(target) {
+    return target.closest ? target.closest(".my-spans [data-evidence-id]") : null;
+  }
+  ["mouseover", "focusin"].forEach(function (type) {
+    document.addEventListener(type, function (event) {
+      var item = evidenceItem(event.target);
+      if (item) revealEvidence([item.dataset.evidenceId]);
+    });
+  });
+  ["mouseout", "focusout"].forEach(function (type) {
+    document.addEventListener(type, function (event) {
+      var item = evidenceItem(event.target);
+      if (item && !(event.relatedTarget && item.contains(event.relatedTarget))) hideCard();
+    });
+  });
+
+  // ---- quiet chrome: the full key list on demand, remembered per user ---------------------------
+
+  function keysKey(help) {
+    return "factcheck.keys." + (help.dataset.user || "");
+  }
+  function showKeys(help, open) {
+    var button = help.querySelector("[data-action=toggle-keys]");
+    var more = help.querySelector(".keys-more");
+    if (!button || !more) return;
+    button.setAttribute("aria-expanded", String(open));
+    more.hidden = !open;
+  }
+  document.querySelectorAll("[data-keys-help]").forEach(function (help) {
+    var open = false;
+    try {
+      open = window.localStorage.getItem(keysKey(help)) === "1";
+    } catch (e) {
+      open = false;
+    }
+    showKeys(help, open);
+  });
 
   function hideCard() {
     var card = document.getElementById("span-card");
@@ -492,6 +651,16 @@
   });
 
   // ---- htmx ------------------------------------------------------------------------------------
+
+  // The compare view's verdict panel keeps its open/closed state across workspace swaps.
+  var panelOpen = null;
+  document.addEventListener("toggle", function (event) {
+    if (event.target.matches && event.target.matches("[data-verdict-panel]")) panelOpen = event.target.open;
+  }, true);
+  document.addEventListener("htmx:afterSwap", function () {
+    var panel = document.querySelector("[data-verdict-panel]");
+    if (panel && panelOpen !== null && panel.open !== panelOpen) panel.open = panelOpen;
+  });
 
   // An outerHTML swap replaces the target, so look the message up again rather than use the event's.
   document.addEventListener("htmx:afterSwap", function () {
@@ -513,11 +682,11 @@
       if (item) item.classList.add("flash");
       var root = claimRoot();
       if (root) root.focus({ preventScroll: true });
-      status(message);
+      // The server may say more (the same passage posted again updates it): its words win.
+      status((event.detail && event.detail.message) || message);
     };
   }
   document.body.addEventListener("span-created", afterSave("Verdict saved."));
-  document.body.addEventListener("span-exists", afterSave("You had already marked exactly this passage: your verdict is unchanged and highlighted in the list."));
   document.body.addEventListener("span-updated", afterSave("Verdict updated."));
   document.body.addEventListener("span-deleted", afterSave("Verdict deleted."));
 

@@ -1,6 +1,7 @@
 """Admin for spans and their evidence: editors read reviewers' work; it is theirs to change only while open."""
 
 from django.contrib import admin
+from django.db import models
 from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
@@ -30,6 +31,8 @@ class SpanAdmin(ExportMixin, StaleEditGuard, AuditedAdmin):
     # Export: the verdict CSV's columns (factcheck/exports/columns.py) for the filtered changelist.
     resource_classes = [VerdictResource]
     export_formats = [CSV, XLSX]
+    # A note is kept as typed, leading tabs and spaces included, as on the reviewers' pages.
+    formfield_overrides = {models.TextField: {"strip": False}}
     list_display = (
         "short_quote",
         "label",

@@ -1,10 +1,12 @@
 """Admin for stories and articles: the editors' queue of stories, their review moves, and the import check."""
 
+import re
+
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -16,9 +18,15 @@ from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV
 
 from factcheck.articles.models import Article, Story, StoryState
+from factcheck.articles.services import (
+    ImportRefused,
+    article_clean_preview,
+    article_reclean,
+    articles_import_uploads,
+)
 from factcheck.consensus.agreement import Agreement
 from factcheck.desk import selectors
-from factcheck.desk.admin_site import AuditedAdmin, ReadOnlyInline, StaleEditGuard, count_column
+from factcheck.desk.admin_site import AuditedAdmin, ReadOnlyInline, StaleEditGuard, count_column, plural
 from factcheck.desk.filters import label_filter, reviewer_filter, story_state_filter
 from factcheck.exports.resources import ArticleImportResource
 from factcheck.refusals import Refused, refusal
@@ -34,6 +42,8 @@ from factcheck.workflow.services import (
 )
 
 SEEN_VERSION = "seen_version_%s"
+# The uploads this editor previewed and may still confirm (the confirm form names them).
+PENDING_IMPORTS = "factcheck-pending-imports"
 
 
 def when(moment) -> str:
@@ -55,12 +65,24 @@ def alpha_cell(agreement: Agreement | None) -> str:
 class ReviewFigures:
     """Count columns and an alpha per row, each loaded for the whole page at once, not row by row."""
 
-    COLUMNS = ("span_count", "reviewer_count", "disputed_count", "consensus_count", "alpha")
+    # One "Review" cell for the four counts keeps the changelists within 1280 px; each count stays
+    # sortable by its own column on the change page's figures and by this one (spans).
+    COLUMNS = ("review_figures", "alpha")
 
     span_count = count_column("span_count", "Spans")
     reviewer_count = count_column("reviewer_count", "Reviewers")
     disputed_count = count_column("disputed_count", "Disputed")
     consensus_count = count_column("consensus_count", "Consensus")
+
+    @admin.display(description="Review", ordering="span_count")
+    def review_figures(self, row) -> str:
+        return format_html(
+            '<span class="fc-figs">{} · {}<br>{} disputed · {} agreed</span>',
+            plural(row.span_count, "span"),
+            plural(row.reviewer_count, "reviewer"),
+            row.disputed_count,
+            row.consensus_count,
+        )
 
     def row_agreements(self, pks: list[int]) -> dict:
         raise NotImplementedError
@@ -79,6 +101,14 @@ class ReviewFigures:
         if not hasattr(row, "agreement"):  # a change page: one row, one query
             row.agreement = self.row_agreements([row.pk]).get(row.pk)
         return alpha_cell(row.agreement)
+
+
+class NamedBlankFilter(admin.AllValuesFieldListFilter):
+    """A blank value gets a name: an empty link is unreadable and fails the accessibility audit."""
+
+    def choices(self, changelist):
+        for choice in super().choices(changelist):
+            yield {**choice, "display": "(none)"} if choice["display"] == "" else choice
 
 
 class QueueChangeList(ChangeList):
@@ -434,14 +464,13 @@ class ArticleAdmin(ImportMixin, ReviewFigures, StaleEditGuard, AuditedAdmin):
     # Import: a CSV of articles, cleaned like `manage.py import_articles` (factcheck/exports/resources.py).
     resource_classes = [ArticleImportResource]
     import_formats = [CSV]
+    import_export_change_list_template = "admin/articles/article/change_list.html"  # plus saved pages
     list_display = (
         "title",
-        "story",
-        "story_state",
+        "story_with_state",
         *ReviewFigures.COLUMNS,
         "last_change",
-        "outlet",
-        "published",
+        "source",
     )
     list_filter = (
         "story",
@@ -449,7 +478,7 @@ class ArticleAdmin(ImportMixin, ReviewFigures, StaleEditGuard, AuditedAdmin):
         label_filter("article"),
         reviewer_filter("article"),
         "published",
-        "outlet",
+        ("outlet", NamedBlankFilter),
     )
     list_select_related = ("story",)
     search_fields = ("title", "outlet", "body", "story__title")
@@ -462,6 +491,29 @@ class ArticleAdmin(ImportMixin, ReviewFigures, StaleEditGuard, AuditedAdmin):
 
     class Media:
         css = {"all": ["css/workflow-admin.css"]}
+
+    # -- the CSV import: only an upload this editor previewed here may be confirmed -------------------
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        confirm = (getattr(response, "context_data", None) or {}).get("confirm_form")
+        if confirm is not None and confirm.initial.get("import_file_name"):
+            pending = request.session.get(PENDING_IMPORTS, [])[-9:]
+            request.session[PENDING_IMPORTS] = [*pending, confirm.initial["import_file_name"]]
+        return response
+
+    def process_import(self, request, **kwargs):
+        # The confirm form names a format and a file on the server: anything but what this editor's own
+        # preview prepared would be a 500, or would read and delete another file of the temp folder.
+        fmt, name = request.POST.get("format", ""), request.POST.get("import_file_name", "")
+        if not re.fullmatch(r"[0-9]{1,3}", fmt) or int(fmt) >= len(self.get_import_formats()):
+            return HttpResponseBadRequest("Choose one of the offered file formats and upload the file again.")
+        if name not in request.session.get(PENDING_IMPORTS, []):
+            return HttpResponseBadRequest(
+                "This import was not prepared here, or it was confirmed already: upload the file again."
+            )
+        request.session[PENDING_IMPORTS] = [n for n in request.session[PENDING_IMPORTS] if n != name]
+        return super().process_import(request, **kwargs)
 
     def has_add_permission(self, request) -> bool:
         # Articles come in through import_articles, which cleans them and refuses duplicates.
@@ -478,6 +530,16 @@ class ArticleAdmin(ImportMixin, ReviewFigures, StaleEditGuard, AuditedAdmin):
     def story_state(self, article: Article) -> str:
         return state_badge(article.story.state)
 
+    @admin.display(description="Story", ordering="story__title")
+    def story_with_state(self, article: Article) -> str:
+        # The story and its state in one cell, so the changelist fits 1280 px.
+        return format_html("{}<br>{}", article.story.title, state_badge(article.story.state))
+
+    @admin.display(description="Source", ordering="outlet")
+    def source(self, article: Article) -> str:
+        published = date_format(article.published, "Y-m-d") if article.published else ""
+        return format_html('{}<br><span class="fc-when">{}</span>', article.outlet or "–", published)
+
     def row_agreements(self, pks: list[int]) -> dict:
         return selectors.article_agreements(pks)
 
@@ -491,13 +553,101 @@ class ArticleAdmin(ImportMixin, ReviewFigures, StaleEditGuard, AuditedAdmin):
     @admin.display(description="Import check: raw text beside the clean body")
     def import_check(self, article: Article) -> str:
         return format_html(
+            '<p><a class="fc-button" href="{}">Correct the cleaning block by block</a></p>'
             '<div class="fc-import-check">'
             "<figure><figcaption>Raw text, as imported ({} characters)</figcaption>"
             '<pre class="fc-text">{}</pre></figure>'
             "<figure><figcaption>Clean body, what spans point into ({} characters)</figcaption>"
             '<pre class="fc-text">{}</pre></figure></div>',
+            reverse("admin:articles_article_cleaning", args=[article.pk]),
             len(article.raw_text),
             article.raw_text,
             len(article.body),
             article.body,
         )
+
+    # -- correcting the cleaning: keep or drop each block of the raw text, preview, then apply ---------
+
+    def get_urls(self):
+        cleaning = self.admin_site.admin_view(self.cleaning_view)
+        pages = self.admin_site.admin_view(self.import_pages_view)
+        return [
+            path("import-pages/", pages, name="articles_article_import_pages"),
+            path("<path:object_id>/cleaning/", cleaning, name="articles_article_cleaning"),
+            *super().get_urls(),
+        ]
+
+    def import_pages_view(self, request: HttpRequest) -> HttpResponse:
+        """Saved pages or text files into a story, through the import command's own service."""
+        if not self.has_import_permission(request):
+            return HttpResponse("Only editors import articles.", status=403)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import saved pages",
+            "opts": self.model._meta,
+            "stories": Story.objects.order_by("title").values_list("title", flat=True),
+            "story_title": request.POST.get("story", ""),
+        }
+        status = 200
+        if request.method == "POST":
+            uploads = [(upload.name, upload.read()) for upload in request.FILES.getlist("files")]
+            try:
+                imported = articles_import_uploads(story_title=context["story_title"], uploads=uploads)
+            except ImportRefused as exc:
+                context["error"], status = exc.message, exc.status
+            else:
+                for item in imported:
+                    if item.created:
+                        self.log_addition(request, item.article, "Imported from a saved page")
+                context["imported"] = imported
+        return TemplateResponse(request, "admin/articles/article/import_pages.html", context, status=status)
+
+    def cleaning_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        article = self.get_object(request, object_id) if object_id.isdigit() else None
+        if article is None or not self.has_view_permission(request, article):
+            return HttpResponse("No such article.", status=404)
+        change_url = reverse("admin:articles_article_change", args=[article.pk])
+        automatic = article_clean_preview(article=article, overrides={})
+        overrides = article.block_overrides
+        if request.method == "POST":
+            # Only the choices that differ from the automatic decision are stored as overrides.
+            overrides = {
+                index: choice == "keep"
+                for index, block in enumerate(automatic.blocks)
+                if (choice := request.POST.get(f"block-{index}")) in ("keep", "drop")
+                and (choice == "keep") != block.kept
+            }
+        error, status = "", 200
+        if request.method == "POST" and "apply" in request.POST:
+            if not self.has_change_permission(request, article):
+                return HttpResponse("Only editors may change an article.", status=403)
+            try:
+                article_reclean(article=article, overrides=overrides)
+            except ImportRefused as exc:
+                error, status = exc.message, exc.status
+            else:
+                self.log_change(request, article, "Cleaning corrected block by block")
+                self.message_user(request, "The clean body was made again from the raw text with your choices.")
+                return HttpResponseRedirect(change_url)
+        try:
+            preview = article_clean_preview(article=article, overrides=overrides)
+        except ImportRefused as exc:
+            preview, error, status = automatic, exc.message, exc.status
+        blocks = [
+            (index, block, automatic.blocks[index].kept)
+            for index, block in enumerate(preview.blocks)
+            if block.text.strip()
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Cleaning of “{article.title}”",
+            "opts": self.model._meta,
+            "original": article,
+            "change_url": change_url,
+            "blocks": blocks,
+            "preview": preview,
+            "changed": preview.body != article.body,
+            "frozen": article.spans.exists(),
+            "error": error,
+        }
+        return TemplateResponse(request, "admin/articles/article/cleaning.html", context, status=status)

@@ -1,0 +1,47 @@
+"""axe-core (shipped inside axe-playwright-python, no network) audits the reviewers' and editors' pages at 1280
+and 390 px: no serious or critical violation."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from factcheck.review.models import ClaimGroup
+from tests.factories import login
+
+WIDTHS = [(1280, 800), (390, 844)]
+
+
+def audit(page, url: str) -> list[str]:
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.parametrize("size", WIDTHS, ids=["1280", "390"])
+def test_the_reviewers_pages_have_no_serious_violations(browser, live_server, verdicts, story, size):
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    page = context.new_page()
+    login(page, live_server, "alice")
+    first, second = story.articles.order_by("pk")[:2]
+    group = ClaimGroup.objects.first()
+    urls = ["/", story.get_absolute_url(), first.get_absolute_url(), f"/articles/{first.pk}/compare/?with={second.pk}"]
+    urls += [f"/stories/{story.slug}/consensus/", f"/claims/{group.pk}/"]
+    found = {url: audit(page, live_server.url + url) for url in urls}
+    context.close()
+    assert {url: v for url, v in found.items() if v} == {}
+
+
+@pytest.mark.parametrize("size", WIDTHS, ids=["1280", "390"])
+def test_the_editors_pages_have_no_serious_violations(browser, live_server, verdicts, story, size):
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    page = context.new_page()
+    login(page, live_server, "erin")
+    urls = ["/exports/", "/disputed/", "/admin/", "/admin/articles/story/", "/admin/articles/article/"]
+    urls += ["/admin/review/span/", "/admin/review/claimgroup/", f"/admin/articles/story/{story.pk}/change/"]
+    found = {url: audit(page, live_server.url + url) for url in urls}
+    context.close()
+    assert {url: v for url, v in found.items() if v} == {}
