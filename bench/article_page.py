@@ -10,10 +10,9 @@ on screen by then), and the time to save one verdict (Enter to the swapped works
 Baselines measured in the same run: the same page with 0 spans, and the 1,000-span page's HTML as a
 static file (same bytes and assets, no Django). Prints figures and ratios.
 
-    /work/main/.venv/bin/python bench/article_page.py [--spans 1000] [--runs 7]
+    /work/main/.venv/bin/python bench/article_page.py [--size tiny|quick|full] [--spans 1000] [--runs 7]
 """
 
-import argparse
 import os
 import re
 import shutil
@@ -25,6 +24,8 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+from report import Figure, emit, machine, parser
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -138,11 +139,17 @@ def median_ms(values: list[float]) -> float:
     return statistics.median(values)
 
 
+NAME = "article_page"
+SIZES = {"tiny": (30, 1), "quick": (1000, 3), "full": (1000, 7)}  # spans, runs
+
+
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--spans", type=int, default=1000)
-    parser.add_argument("--runs", type=int, default=7)
-    args = parser.parse_args()
+    p = parser(__doc__)
+    p.add_argument("--spans", type=int)
+    p.add_argument("--runs", type=int)
+    args = p.parse_args()
+    spans, runs = SIZES[args.size]
+    args.spans, args.runs = args.spans or spans, args.runs or runs
 
     from playwright.sync_api import sync_playwright
 
@@ -229,25 +236,41 @@ def main() -> int:
                 shutil.rmtree(static_root, ignore_errors=True)
 
     size = len(html.encode())
-    machine_load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"Machine: {os.cpu_count()} cores, load average {machine_load} (other work inflates every figure)")
-    print(f"Article page, {args.spans} highlights vs baselines (median of {args.runs} runs, Chromium, runserver)")
-    print(f"  page size with {args.spans} spans: {size / 1024:.0f} KB HTML, {marks[f'{args.spans} spans']} <mark>s")
-    base_ready = median_ms(results["0 spans"])
-    static_ready = median_ms(results["static file"])
-    for name, values in results.items():
-        ready = median_ms(values)
-        print(
-            f"  ready  {name:>12}: {ready:7.1f} ms   x{ready / base_ready:4.2f} vs 0 spans"
-            f"   x{ready / static_ready:4.2f} vs static file   (server {median_ms(server_ms[name]):5.1f} ms)"
-        )
-    full_ready = median_ms(results[f"{args.spans} spans"]) / 1000
-    verdict = "meets" if full_ready <= TARGET_READY_S else "misses"
-    print(f"  target: ready in {TARGET_READY_S:.2f} s with {args.spans} highlights -> {full_ready:.3f} s, {verdict} it")
-    base_save = median_ms(saves["0 spans"])
-    for name, values in saves.items():
-        save = median_ms(values)
-        print(f"  save   {name:>12}: {save:7.1f} ms   x{save / base_save:4.2f} vs 0 spans")
+    full, empty = f"{args.spans} spans", "0 spans"
+    print(f"Machine: {machine()}")
+    print(f"page size with {full}: {size / 1024:.0f} KB HTML, {marks[full]} <mark>s; median of {args.runs} runs")
+    ready, base_ready = median_ms(results[full]), median_ms(results[empty])
+    goal = args.spans >= 1000
+    figures = [
+        Figure(
+            NAME,
+            f"ready, {full}",
+            ready,
+            base_ready,
+            "ms",
+            "the same page with 0 spans",
+            f"<= {TARGET_READY_S * 1000:.0f} ms" if goal else "-",
+            ready <= TARGET_READY_S * 1000 if goal else None,
+            note=f"server {median_ms(server_ms[full]):.0f} ms",
+        ),
+        Figure(
+            NAME,
+            f"ready, {full}, against its HTML as a static file",
+            ready,
+            median_ms(results["static file"]),
+            "ms",
+            "the same bytes from a file",
+        ),
+        Figure(
+            NAME,
+            f"save a verdict, {full}",
+            median_ms(saves[full]),
+            median_ms(saves[empty]),
+            "ms",
+            "a save on the page with 0 spans",
+        ),
+    ]
+    emit(figures, args.json)
     return 0
 
 

@@ -1,6 +1,6 @@
 """Speed of the editors' desk, as ratios against baselines measured in the same run.
 
-    DATABASE_URL=... python bench/workflow.py [--stories 300] [--spans 3000]
+    DATABASE_URL=... python bench/workflow.py [--size tiny|quick|full] [--stories 300] [--spans 3000]
 
 Builds a throw-away test database with `stories` stories (one article each) plus the seed story, whose
 articles get `spans` spans of two reviewers in claim groups, then prints:
@@ -10,9 +10,8 @@ articles get `spans` spans of two reviewers in claim groups, then prints:
 """
 
 # ruff: noqa: I001, E402  (harness sets Django up before the models are imported)
-import argparse
-
 from harness import in_test_database, timed
+from report import Figure, emit, parser
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -22,15 +21,20 @@ from django.db.models import F
 from django.test import Client
 
 
+NAME = "workflow"
+SIZES = {"tiny": (20, 60), "quick": (100, 1000), "full": (300, 3000)}  # stories, spans
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--stories", type=int, default=300)
-    parser.add_argument("--spans", type=int, default=3000)
-    args = parser.parse_args()
-    in_test_database(run, args.stories, args.spans)
+    p = parser(__doc__)
+    p.add_argument("--stories", type=int)
+    p.add_argument("--spans", type=int)
+    args = p.parse_args()
+    stories, spans = SIZES[args.size]
+    in_test_database(run, args.stories or stories, args.spans or spans, args.json)
 
 
-def run(story_count: int, span_count: int) -> None:
+def run(story_count: int, span_count: int, json_path: str | None = None) -> None:
     from factcheck.articles.models import Article, Story, StoryState
     from factcheck.review.models import ClaimGroup, GroupStatus
     from factcheck.review.models import Span
@@ -101,13 +105,17 @@ def run(story_count: int, span_count: int) -> None:
 
     move = timed(approve, 15)
 
-    spans = Span.objects.count()
-    print(f"{Story.objects.count()} stories, {spans} spans, {ClaimGroup.objects.count()} groups ({connection.vendor})")
-    print(f"story changelist   {stories * 1000:7.1f} ms  = {stories / plain_stories:6.1f} x a plain SELECT of the page")
-    print(
-        f"article changelist {articles * 1000:7.1f} ms  = {articles / plain_articles:6.1f} x a plain SELECT of the page"
+    size = f"{connection.vendor}, {Story.objects.count()} stories, {Span.objects.count()} spans"
+    ms = 1000
+    plain = "a plain SELECT of the page"
+    emit(
+        [
+            Figure(NAME, f"story changelist ({size})", stories * ms, plain_stories * ms, "ms", plain),
+            Figure(NAME, f"article changelist ({size})", articles * ms, plain_articles * ms, "ms", plain),
+            Figure(NAME, f"approve one story ({size})", move * ms, bare * ms, "ms", "a bare UPDATE of its version"),
+        ],
+        json_path,
     )
-    print(f"approve one story  {move * 1000:7.1f} ms  = {move / bare:6.1f} x a bare UPDATE of its version")
 
 
 if __name__ == "__main__":

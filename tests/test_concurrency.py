@@ -35,14 +35,15 @@ from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.test import Client
 from factcheck.articles.models import Story, StoryState
-from factcheck.consensus.models import ClaimGroup
-from factcheck.consensus.services import review_submit
+from factcheck.review.models import ClaimGroup
+from factcheck.review.services import review_submit
 from factcheck.review.services import span_create
 from tests.factories import word_range
 
 call_command("loaddata", "seed", verbosity=0)
 story = Story.objects.get()
 Story.objects.filter(pk=story.pk).update(state=StoryState.IN_REVIEW)
+story.refresh_from_db()
 reviewers, editors = Group.objects.get(name="Reviewers"), Group.objects.get(name="Editors")
 def user(name, group, **flags):
     made = User.objects.create_user(username=name, password="x-" + name, **flags)
@@ -246,7 +247,7 @@ def test_twenty_users_at_once_get_no_5xx_and_exactly_the_rows_that_got_a_2xx(ser
 READ_BACK = """
 import json, django
 django.setup()
-from factcheck.consensus.models import ClaimGroup
+from factcheck.review.models import ClaimGroup
 from factcheck.review.models import Span
 spans = [
     [s.reviewer.username, s.pk, s.start, s.end, s.label, s.note]

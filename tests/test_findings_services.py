@@ -7,12 +7,11 @@ import pytest
 from django.core.management import call_command
 
 from factcheck.articles.models import Story
-from factcheck.consensus.models import ClaimGroup
 from factcheck.findings.models import Suggestion, SuggestionResponse
 from factcheck.findings.selectors import story_conflicts, suggestions_for_article
 from factcheck.findings.services import story_preflag, suggestion_accept, suggestion_dismiss
 from factcheck.refusals import NotAllowed
-from factcheck.review.models import Span
+from factcheck.review.models import ClaimGroup, Span
 
 
 def _conflict(suggestions, quote: str, counterpart: str) -> Suggestion | None:
