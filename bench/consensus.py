@@ -125,26 +125,26 @@ def scaled_story(title: str, users, spans: int):
     story = Story.objects.create(title=title, slug=title.lower().replace(" ", "-"), state="in_review")
     story.reviewers.add(*users)
     per_article = spans // 5
-    claims = per_article // len(users)
+    claims = -(-per_article // len(users))  # the last claim may be marked by fewer reviewers
     for number in range(5):
         body = " ".join(f"claim{i:05d} says something checkable here." for i in range(claims + 1))
         body += f" End of report {number}."
         article = Article.objects.create(story=story, title=f"Report {number}", raw_text=body, body=body)
         rows = []
-        for claim in range(claims):
-            for n, user in enumerate(users):
-                start = claim * 41  # each claim's sentence; reviewers differ a little in where they stop
-                end = start + 30 + n % 3
-                rows.append(
-                    Span(
-                        article=article,
-                        reviewer=user,
-                        start=start,
-                        end=end,
-                        quote=body[start:end],
-                        label=LABELS[(claim + (n if claim % 4 == 0 else 0)) % 3],
-                    )
+        for k in range(per_article):
+            claim, n = divmod(k, len(users))
+            start = claim * 41  # each claim's sentence; reviewers differ a little in where they stop
+            end = start + 30 + n % 3
+            rows.append(
+                Span(
+                    article=article,
+                    reviewer=users[n],
+                    start=start,
+                    end=end,
+                    quote=body[start:end],
+                    label=LABELS[(claim + (n if claim % 4 == 0 else 0)) % 3],
                 )
+            )
         Span.objects.bulk_create(rows)
         regroup_article(article=article)
     for user in users:
