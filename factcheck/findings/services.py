@@ -92,6 +92,10 @@ def suggestion_accept(*, suggestion: Suggestion, reviewer) -> tuple[Span, Sugges
         check_span(article.body, suggestion.start, suggestion.end, suggestion.quote)
     except OffsetError as exc:
         raise ValidationError({"quote": str(exc)}, code="invalid") from exc
+    own = Span.objects.filter(article=article, reviewer=reviewer, start=suggestion.start, end=suggestion.end).first()
+    if own is not None:
+        # span_create would take the suggestion's verdict over theirs (a repeated save wins there).
+        return own, _respond(suggestion, reviewer, Response.ACCEPTED, own)
     evidence = [EvidenceRef(c["article"], c["start"], c["end"], c["quote"]) for c in suggestion.counterparts]
     span, _created = span_create(
         article=article,
