@@ -30,7 +30,7 @@ from django.db import connections
 from django.db.models import QuerySet
 
 from factcheck.exports.columns import COLUMNS, EVIDENCE_SEPARATOR, FORMULA_STARTS, Column
-from factcheck.review.models import Span
+from factcheck.review.models import ClaimGroup, Span
 
 ROWS_PER_CHUNK = 500
 
@@ -145,7 +145,7 @@ SELECT {names} FROM (
     ON u."id" = s."reviewer_id"
   LEFT JOIN (
     SELECT cg."id", {g_cells}
-    FROM "consensus_claimgroup" cg LEFT JOIN "auth_user" d ON d."id" = cg."decided_by_id"
+    FROM "{ClaimGroup._meta.db_table}" cg LEFT JOIN "auth_user" d ON d."id" = cg."decided_by_id"
   ) g ON g."id" = s."group_id"
   LEFT JOIN (
     SELECT e."span_id", {_safe(evidence)} AS txt
