@@ -68,10 +68,10 @@ INSERT INTO articles_story (title, slug, state, state_reason, version, approved_
     SELECT 'Bench story', 'bench-story', 'approved', '', 1, id, now(), 2, 0.5, now()
     FROM auth_user WHERE username = 'bench-0';
 INSERT INTO articles_article (story_id, title, outlet, url, published, source_name, raw_text, body, body_sha256,
-                              imported_at)
+                              imported_at, block_overrides)
     SELECT 1, 'Article ' || g || ': advisers, "deadlines" and 2025', 'Outlet ' || g,
            'https://news.example/' || g, date '2025-01-01' + g, 'bench', repeat('Body text. ', 300),
-           repeat('Body text. ', 300), md5(g::text) || md5(g::text), now()
+           repeat('Body text. ', 300), md5(g::text) || md5(g::text), now(), '{{}}'
     FROM generate_series(1, {articles}) g;
 INSERT INTO review_claimgroup (article_id, start, "end", status, label, reviewer_count, final_label, final_note,
                                   decided_by_id, decided_at, version, votes, created_at, updated_at)

@@ -65,6 +65,7 @@ from factcheck.review.services import span_create
 call_command("loaddata", "seed", verbosity=0)
 story = Story.objects.get(slug="us-advisers-remain-in-iraq")
 Story.objects.filter(pk=story.pk).update(state="in_review")
+story.refresh_from_db()
 article = story.articles.order_by("pk").first()
 body = article.body
 password = make_password(sys.argv[2])  # hashed once: the hasher is slow on purpose
@@ -87,9 +88,13 @@ accounts = []
 for n, user in enumerate(reviewers):
     # One verdict of each reviewer to edit, and 36 more so the article carries 100.
     for k in range(1 + (n < 36)):
-        start = 40 * n + 7 * k
-        span, _ = span_create(article=article, reviewer=user, start=start, end=start + 25,
-                              quote=body[start:start + 25], label="consistent")
+        start, end = 40 * n + 7 * k, 40 * n + 7 * k + 25
+        while body[start].isspace():  # a quote may not begin or end with white space
+            start += 1
+        while body[end - 1].isspace():
+            end -= 1
+        span, _ = span_create(article=article, reviewer=user, start=start, end=end,
+                              quote=body[start:end], label="consistent")
         if k == 0:
             accounts.append({"username": user.username, "span": span.pk, **signed_in(user)})
 editors = [{"username": user.username, **signed_in(user)} for user in editors]

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("factcheck.workflow.urls")),
     path("", include("factcheck.review.urls")),
     path("", include("factcheck.consensus.urls")),
+    path("", include("factcheck.findings.urls")),
     path("", include("factcheck.exports.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

@@ -119,6 +119,16 @@ def verdicts(story, alice, bob, erin):
     return {"a": span_a, "b": span_b, "group": group}
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The story page caches its pictures in the process's memory: no test sees another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def disputed_claim(story, alice, bob):
     """One claim group on the fourth seed article: alice and bob disagree, both have submitted their review."""

@@ -170,6 +170,31 @@ def login(page, live_server, username: str, password: str = PASSWORD) -> None:
     page.wait_for_url(f"{live_server.url}/")
 
 
+def wide_story(articles: int = 50, *, title: str = "A wide story", state: str = StoryState.IN_REVIEW) -> Story:
+    """A story of `articles` dated reports, each giving about ten dates and figures that some others repeat
+    and some contradict (a deadline a year apart every seventh report), for the pictures' size tests."""
+    import datetime as dt
+
+    bodies = []
+    for n in range(articles):
+        late = n % 7 == 3
+        bodies.append(
+            f"The bridge over the Sava river will close by March {2027 if late else 2026} for repairs, the city said.\n"
+            f"Between {200 + n % 3 * 10} and {300 + n % 3 * 10} workers will rebuild the deck, officials said.\n"
+            f"The crossing first opened in {1998 + n % 2} after four years of work.\n"
+            f"About {4000 + n * 10} vehicles crossed it every day in {2010 + n % 10}, the transport office said.\n"
+            f"Repairs that began in October 2024 will cost about {12 + n % 4} million euros.\n"
+            f"A second bridge planned since {2015 + n % 5} is to open by June {2029 + n % 2}.\n"
+            f"Report number {n} was filed on {1 + n % 27} May 2025 by the desk.\n"
+        )
+    story = make_story(title, state=state, bodies=bodies)
+    for number, article in enumerate(story.articles.order_by("pk")):
+        Article.objects.filter(pk=article.pk).update(
+            outlet=f"Outlet {number + 1}", published=dt.date(2025, 5, 1) + dt.timedelta(days=number)
+        )
+    return story
+
+
 def trimmed(body: str, start: int, end: int) -> tuple[int, int]:
     """[start, end) without white space at either end: the server refuses a quote that begins or ends with it."""
     while start < end and body[start].isspace():

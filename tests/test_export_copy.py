@@ -57,15 +57,15 @@ def _ref(article: Article, word: str) -> EvidenceRef:
 
 
 @pytest.fixture
-def archive(db, django_user_model):
+def archive(db):
     """Two approved stories (created in the reverse of title order) and a draft, with tricky cells everywhere."""
     # Usernames whose order differs from their ids' and depends on case.
     users = [make_user(name, "Reviewers") for name in ("zed", "Amy", "bob", "amy2")]
     editor = make_user("=editor", "Editors", is_staff=True)
     stories = [
-        Story.objects.create(title='Zebra, "quoted" story', slug="zebra"),
-        Story.objects.create(title="=Alpha story", slug="alpha"),
-        Story.objects.create(title="Beta draft", slug="beta"),
+        Story.objects.create(title='Zebra, "quoted" story', slug="zebra", state=StoryState.IN_REVIEW),
+        Story.objects.create(title="=Alpha story", slug="alpha", state=StoryState.IN_REVIEW),
+        Story.objects.create(title="Beta draft", slug="beta", state=StoryState.IN_REVIEW),
     ]
     labels = ["consistent", "conflicting", "unsupported"]
     for s_index, story in enumerate(stories):
@@ -111,6 +111,7 @@ def archive(db, django_user_model):
     Story.objects.filter(pk__in=[stories[0].pk, stories[1].pk]).update(
         state=StoryState.APPROVED, approved_by=editor, approved_at=approved_at
     )
+    Story.objects.filter(pk=stories[2].pk).update(state=StoryState.DRAFT)  # marked while open, then put back
     return stories
 
 

@@ -12,6 +12,7 @@ from django.utils.text import slugify
 
 from factcheck.articles.cleaning import CleanedArticle, clean_article, clean_html, content_hash, looks_like_html
 from factcheck.articles.models import Article, Story
+from factcheck.articles.signals import announce_import
 from factcheck.refusals import Refused
 
 # Files the import reads: scraped text, or a page saved from a browser ("Save page as... HTML only").
@@ -140,6 +141,7 @@ def article_import(
     except ValidationError as exc:
         raise ImportRefused(f"{source_name or 'the text'}: {'; '.join(exc.messages)}") from exc
     article.save()
+    announce_import(story=story)
     return Imported(article, created=True, warning=cleaned.warning)
 
 
@@ -221,4 +223,6 @@ def article_reclean(*, article: Article, overrides: Mapping | None = None) -> Cl
     article.body = cleaned.body
     article.full_clean(exclude=["story", "body_sha256"])
     article.save()
+    # A new body moves every offset: the story's pre-flags are recomputed as after an import.
+    announce_import(story=article.story)
     return cleaned

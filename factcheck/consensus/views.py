@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from factcheck.consensus import selectors, services
 from factcheck.consensus.agreement import agreement_from_rows
+from factcheck.consensus.glance import glance
 from factcheck.refusals import NotAllowed, Refused, refusal, refusal_response
 from factcheck.review import services as review_services
 from factcheck.review.access import get_group_for_user, get_story_for_user, is_editor, is_reviewer, story_access
@@ -160,7 +161,10 @@ def story_consensus(request: HttpRequest, slug: str) -> HttpResponse:
     ]
     query = request.GET.copy()
     query.pop("page", None)
+    # The glance's rows: (article, group, reviewer, label, start, end, reviewer's name) for every span.
+    glance_rows = [(r[1], r[2], r[3], r[5], r[6], r[7], r[4]) for r in rows]
     context.update(
+        glance=glance(glance_rows, articles),
         sections=sections,
         reviewers=reviewers,
         agreement=agreement,

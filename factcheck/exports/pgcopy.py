@@ -26,11 +26,14 @@ same database with the same ORDER BY as the generic query, so the order is the s
 from collections.abc import Iterator
 from contextlib import nullcontext
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 from django.db.models import QuerySet
 
+from factcheck.articles.models import Article, Story
 from factcheck.exports.columns import COLUMNS, EVIDENCE_SEPARATOR, FORMULA_STARTS, Column
-from factcheck.review.models import ClaimGroup, Span
+from factcheck.review.models import ClaimGroup, Evidence, Span
 
 ROWS_PER_CHUNK = 500
 
@@ -64,7 +67,8 @@ _PLACES: dict[str, tuple[str, str]] = {
     "article__story__approved_at": ("a", 'st."approved_at"'),
 }
 _missing = [c.key for c in COLUMNS if c.source is not None and c.source not in _PLACES]
-assert not _missing, f"columns without a place in the COPY query: {_missing}"
+if _missing:
+    raise ImproperlyConfigured(f"Columns without a place in the COPY query: {_missing}")
 
 # The span columns the derived table s carries (the export's own filters choose its rows).
 _SPAN_FIELDS = (
@@ -131,29 +135,34 @@ def copy_query(spans: QuerySet[Span]) -> tuple[str, tuple]:
     g_cells = ", ".join(inner["g"]) or "1"
     cells = ", ".join(outer)
     names = ", ".join(f"c{i}" for i in range(len(COLUMNS)))
+    # Table names from the models, so a table that moves (claim groups did, to review) moves here too.
+    article_t, story_t, user_t = Article._meta.db_table, Story._meta.db_table, get_user_model()._meta.db_table
+    group_t, evidence_t = ClaimGroup._meta.db_table, Evidence._meta.db_table
+    # Every name formatted below is a model's table or our own column list; the filters' values are
+    # parameters (params), never formatted into the text.
     sql = f"""
 SELECT {names} FROM (
   SELECT (a.rank << 32) + s."start" AS k0, s."end" AS k1, u.rank AS k2, s."id" AS k3, {cells}
   FROM ({base}) s
   JOIN (
     SELECT art."id", row_number() OVER (ORDER BY st."title", art."story_id", art."id") AS rank, {a_cells}
-    FROM "articles_article" art
-    JOIN "articles_story" st ON st."id" = art."story_id"
-    LEFT JOIN "auth_user" ap ON ap."id" = st."approved_by_id"
+    FROM "{article_t}" art
+    JOIN "{story_t}" st ON st."id" = art."story_id"
+    LEFT JOIN "{user_t}" ap ON ap."id" = st."approved_by_id"
   ) a ON a."id" = s."article_id"
-  JOIN (SELECT r."id", row_number() OVER (ORDER BY r."username") AS rank, {u_cells} FROM "auth_user" r) u
+  JOIN (SELECT r."id", row_number() OVER (ORDER BY r."username") AS rank, {u_cells} FROM "{user_t}" r) u
     ON u."id" = s."reviewer_id"
   LEFT JOIN (
     SELECT cg."id", {g_cells}
-    FROM "{ClaimGroup._meta.db_table}" cg LEFT JOIN "auth_user" d ON d."id" = cg."decided_by_id"
+    FROM "{group_t}" cg LEFT JOIN "{user_t}" d ON d."id" = cg."decided_by_id"
   ) g ON g."id" = s."group_id"
   LEFT JOIN (
     SELECT e."span_id", {_safe(evidence)} AS txt
-    FROM "review_evidence" e JOIN "articles_article" ea ON ea."id" = e."article_id"
+    FROM "{evidence_t}" e JOIN "{article_t}" ea ON ea."id" = e."article_id"
     GROUP BY e."span_id"
   ) ev ON ev."span_id" = s."id"
   ORDER BY 1, 2, 3, 4
-) q"""
+) q"""  # nosec B608
     return sql, tuple(params)
 
 

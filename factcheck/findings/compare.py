@@ -272,8 +272,55 @@ def _relation(a: _Item, b: _Item) -> str:
     return f"{_value(low)} is less than {_value(high)}"
 
 
+@dataclass
+class AlignedFact:
+    """A date or quantity of one article, as the story's pictures show it: its value, what it is about,
+    and the other facts (by index in the story's list) it agrees or conflicts with."""
+
+    doc_id: int
+    kind: str  # "date" or "quantity"
+    start: int
+    end: int
+    quote: str
+    sentence: str
+    low: float
+    high: float
+    value: str  # the interval in words: "250-350 advisers", "September 2028 or later"
+    topic: str  # what it counts or dates: "advisers", "withdrawal: end"
+    status: str = ""  # its suggestion's kind, if any
+    conflicts: list[int] = field(default_factory=list)
+    agrees: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Analysis:
+    findings: list[Finding]
+    facts: list[AlignedFact]
+
+
+_ROLE_WORDS = {"end": "ends by", "start": "starts", "point": "date", "covers": "period", "report": "reported"}
+
+
+def _topic_of(item: _Item) -> str:
+    fact = item.fact
+    if fact.kind == "quantity":
+        what = fact.head if fact.head in _UNIT_HEADS or fact.head == "duration" else f"{fact.head}s"
+        return what + (f" in {fact.place[0]}" if fact.place else "") + (" (later)" if fact.time == "later" else "")
+    role = _ROLE_WORDS.get(fact.role, fact.role or "date")
+    if item.events:
+        return f"{sorted(item.events)[0]}: {role}"
+    # No kind of event named: the words leading to the date say what it dates.
+    lead = " ".join(re.sub(r"[^\w’' -]", " ", item.window).split()[-4:])
+    return f"{role}: …{lead}" if lead else role
+
+
 def preflag(docs: list[Doc]) -> list[Finding]:
     """Every suggestion for a story's articles, in article order then position."""
+    return analyse(docs).findings
+
+
+def analyse(docs: list[Doc]) -> Analysis:
+    """The suggestions, and every date and quantity with the facts it was aligned with, for the pictures."""
     extractions = [extract(doc.body, doc.published) for doc in docs]
     phases = _story_phases(extractions, [doc.body for doc in docs])
     texts, items = [], []
@@ -366,7 +413,36 @@ def preflag(docs: list[Doc]) -> list[Finding]:
         ):
             reason = _says(item) + ", and no other article of the story gives this figure, date or name."
             findings.append(_finding(UNSUPPORTED, item, [], reason))
-    return findings
+    return Analysis(findings, _aligned(items, extractions, docs, conflicts, agrees, findings))
+
+
+def _aligned(items, extractions, docs, conflicts, agrees, findings) -> list[AlignedFact]:
+    kinds = {(f.doc_id, f.start, f.end): f.kind for f in findings}
+    sentences = {doc.id: extraction.sentences for doc, extraction in zip(docs, extractions, strict=True)}
+    kept = [item for item in items if item.fact.kind in ("date", "quantity")]
+    index = {id(item): n for n, item in enumerate(kept)}
+    facts = []
+    for item in kept:
+        fact = item.fact
+        value = describe_day_range(fact.low, fact.high) if fact.kind == "date" else _value(item)
+        facts.append(
+            AlignedFact(
+                doc_id=item.doc.id,
+                kind=fact.kind,
+                start=fact.start,
+                end=fact.end,
+                quote=fact.text,
+                sentence=sentences[item.doc.id][fact.sentence].text,
+                low=fact.low,
+                high=fact.high,
+                value=value if fact.resolved else f"{fact.text} (unresolved)",
+                topic=_topic_of(item),
+                status=kinds.get((item.doc.id, fact.start, fact.end), ""),
+                conflicts=sorted(index[id(o)] for o in conflicts[id(item)] if id(o) in index),
+                agrees=sorted(index[id(o)] for o in agrees[id(item)] if id(o) in index),
+            )
+        )
+    return facts
 
 
 def _alignment(a: _Item, b: _Item, sim: np.ndarray, names: list[set[str]], families: list[set[str]]) -> float:

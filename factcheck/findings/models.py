@@ -69,3 +69,44 @@ class SuggestionResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reviewer} {self.response} {self.suggestion_id}"
+
+
+class StoryFact(models.Model):
+    """A date or quantity of an article, aligned with the other articles' when its story was pre-flagged.
+
+    Stored so the story's timeline and outlets-by-facts table read one query instead of extracting and
+    aligning on every page view. `matter` groups the facts aligned with one another (what a table row
+    is about); `conflicts` and `agrees` hold the `index` of the other facts of the story it was compared with.
+    """
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="facts")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="facts")
+    index = models.PositiveIntegerField()
+    kind = models.CharField(max_length=16)  # "date" or "quantity"
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    quote = models.TextField()
+    sentence = models.TextField()
+    # Days (date.toordinal) for a date, the amount for a quantity; null is an open bound.
+    low = models.FloatField(null=True, blank=True)
+    high = models.FloatField(null=True, blank=True)
+    value = models.CharField(max_length=200)
+    topic = models.CharField(max_length=200)
+    status = models.CharField(max_length=16, blank=True)
+    matter = models.PositiveIntegerField(null=True, blank=True)
+    conflicts = models.JSONField(default=list, blank=True)
+    agrees = models.JSONField(default=list, blank=True)
+    # When pre-flagging stored it: the story page's cached pictures are keyed on the newest.
+    computed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["story", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["story", "index"], name="story_fact_unique_index"),
+            models.CheckConstraint(
+                condition=models.Q(start__gte=0, end__gt=models.F("start")), name="story_fact_start_before_end"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic}: {self.value}"

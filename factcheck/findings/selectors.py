@@ -1,6 +1,8 @@
 """Reading pre-flags for the review pages: a story's or an article's suggestions with the user's own response."""
 
-from django.db.models import Prefetch, QuerySet
+from dataclasses import dataclass
+
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from factcheck.articles.models import Article, Story
 from factcheck.findings.extract import extract
@@ -62,3 +64,52 @@ def story_unresolved(*, story: Story) -> list[tuple[int, str]]:
             if fact.kind == "date" and not fact.resolved:
                 notes.append((article.pk, fact.note))
     return notes
+
+
+@dataclass
+class PanelItem:
+    """One suggestion as the review page shows it: the fact, why, where its counterparts are, and what the
+    reader did with it (`response` is "", "accepted" or "dismissed")."""
+
+    pk: int
+    kind: str
+    kind_name: str
+    start: int
+    end: int
+    quote: str
+    reason: str
+    response: str
+    counterparts: list[dict]
+
+    @property
+    def pending(self) -> bool:
+        return not self.response
+
+
+def article_panel(*, article: Article, user, titles: dict[int, str]) -> list[PanelItem]:
+    """The article's suggestions with the user's own response, in one query (the article page counts
+    its queries): `titles` names the counterparts' articles, which the page has read already."""
+    if not can_read(user):
+        return []
+    own = SuggestionResponse.objects.filter(suggestion=OuterRef("pk"), reviewer_id=user.pk).values("response")[:1]
+    rows = (
+        Suggestion.objects.filter(article=article)
+        .annotate(my_response=Subquery(own))
+        .order_by("start", "end", "kind")
+        .values("pk", "kind", "start", "end", "quote", "reason", "counterparts", "my_response")
+    )
+    names = dict(Kind.choices)
+    return [
+        PanelItem(
+            pk=row["pk"],
+            kind=row["kind"],
+            kind_name=names[row["kind"]],
+            start=row["start"],
+            end=row["end"],
+            quote=row["quote"],
+            reason=row["reason"],
+            response=row["my_response"] or "",
+            counterparts=[{**c, "title": titles.get(c["article"], "")} for c in row["counterparts"]],
+        )
+        for row in rows
+    ]

@@ -1,11 +1,13 @@
 """Writes of pre-flags: recompute a story's suggestions, and a reviewer's accept or dismiss."""
 
+import math
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from factcheck.articles.models import Article, Story
-from factcheck.findings.compare import Doc, preflag
-from factcheck.findings.models import Response, Suggestion, SuggestionResponse
+from factcheck.findings.compare import AlignedFact, Doc, analyse
+from factcheck.findings.models import Response, StoryFact, Suggestion, SuggestionResponse
 from factcheck.refusals import NotAllowed
 from factcheck.review.access import is_reviewer
 from factcheck.review.models import Span
@@ -39,7 +41,9 @@ def story_preflag(*, story: Story) -> list[Suggestion]:
     docs = story_docs(story=story)
     bodies = {doc.id: doc.body for doc in docs}
     wanted: dict[tuple, dict] = {}
-    for finding in preflag(docs):
+    analysis = analyse(docs)
+    _store_facts(story, analysis.facts)
+    for finding in analysis.findings:
         # Every offset is checked as a reviewer's span would be before anything is stored.
         check_span(bodies[finding.doc_id], finding.start, finding.end, finding.quote)
         counterparts = []
@@ -64,6 +68,59 @@ def story_preflag(*, story: Story) -> list[Suggestion]:
         Suggestion.objects.bulk_update(kept, ["quote", "counterparts", "reason", "updated_at"])
     Suggestion.objects.bulk_create(new)
     return list(Suggestion.objects.filter(story=story).select_related("article"))
+
+
+def _matters(facts: list[AlignedFact]) -> list[int | None]:
+    """The connected sets of facts compared with each other (union-find), numbered in reading order."""
+    parent = list(range(len(facts)))
+
+    def root(n: int) -> int:
+        while parent[n] != n:
+            parent[n] = parent[parent[n]]
+            n = parent[n]
+        return n
+
+    for n, fact in enumerate(facts):
+        for other in fact.conflicts + fact.agrees:
+            parent[root(other)] = root(n)
+    numbers: dict[int, int] = {}
+    matters: list[int | None] = []
+    for n, fact in enumerate(facts):
+        if fact.conflicts or fact.agrees or fact.status:
+            matters.append(numbers.setdefault(root(n), len(numbers)))
+        else:
+            matters.append(None)  # compared with nothing and not unsupported: no row of its own
+    return matters
+
+
+def _bound(value: float) -> float | None:
+    return None if math.isinf(value) else value
+
+
+def _store_facts(story: Story, facts: list[AlignedFact]) -> None:
+    # Facts have no responses to keep: replacing them all is simplest and stays one DELETE and one INSERT.
+    StoryFact.objects.filter(story=story).delete()
+    StoryFact.objects.bulk_create(
+        StoryFact(
+            story=story,
+            article_id=fact.doc_id,
+            index=n,
+            kind=fact.kind,
+            start=fact.start,
+            end=fact.end,
+            quote=fact.quote,
+            sentence=fact.sentence,
+            low=_bound(fact.low),
+            high=_bound(fact.high),
+            value=fact.value[:200],
+            topic=fact.topic[:200],
+            status=fact.status,
+            matter=matter,
+            conflicts=fact.conflicts,
+            agrees=fact.agrees,
+        )
+        for n, (fact, matter) in enumerate(zip(facts, _matters(facts), strict=True))
+    )
 
 
 def _check_may_respond(suggestion: Suggestion, reviewer) -> None:
@@ -94,7 +151,7 @@ def suggestion_accept(*, suggestion: Suggestion, reviewer) -> tuple[Span, Sugges
         raise ValidationError({"quote": str(exc)}, code="invalid") from exc
     own = Span.objects.filter(article=article, reviewer=reviewer, start=suggestion.start, end=suggestion.end).first()
     if own is not None:
-        # span_create would take the suggestion's verdict over theirs (a repeated save wins there).
+        # span_create would now overwrite it with the suggestion's verdict: the reviewer's own reading wins.
         return own, _respond(suggestion, reviewer, Response.ACCEPTED, own)
     evidence = [EvidenceRef(c["article"], c["start"], c["end"], c["quote"]) for c in suggestion.counterparts]
     span, _created = span_create(

@@ -25,6 +25,7 @@ from factcheck.articles.services import (
     articles_import_uploads,
 )
 from factcheck.consensus.agreement import Agreement
+from factcheck.consensus.glance import story_glance
 from factcheck.desk import selectors
 from factcheck.desk.admin_site import AuditedAdmin, ReadOnlyInline, StaleEditGuard, count_column, plural
 from factcheck.desk.filters import label_filter, reviewer_filter, story_state_filter
@@ -165,7 +166,7 @@ class StoryAdmin(ReviewFigures, StaleEditGuard, AuditedAdmin):
     change_form_template = "admin/articles/story/change_form.html"
 
     class Media:
-        css = {"all": ["css/workflow-admin.css"]}
+        css = {"all": ["css/workflow-admin.css", "css/pictures.css"]}
 
     def get_queryset(self, request):
         stories = super().get_queryset(request).annotate(queue=selectors.QUEUE_ORDER)
@@ -273,7 +274,12 @@ class StoryAdmin(ReviewFigures, StaleEditGuard, AuditedAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         story = self.get_object(request, object_id)
         if story is not None:
-            extra_context = {**(extra_context or {}), "workflow": self._panel_context(request, story)}
+            articles = list(story.articles.only("pk", "title", "outlet", "published").order_by("published", "pk"))
+            extra_context = {
+                **(extra_context or {}),
+                "workflow": self._panel_context(request, story),
+                "glance": story_glance(story=story, articles=articles),
+            }
         return super().change_view(request, object_id, form_url, extra_context)
 
     def transition_view(self, request: HttpRequest, object_id: str) -> HttpResponse:

@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from factcheck.articles.models import Article, Story, StoryState
+from factcheck.findings.services import story_preflag
 from factcheck.workflow.services import story_transition
 
 SEED_SLUG = "us-advisers-remain-in-iraq"
@@ -29,6 +30,8 @@ class Command(BaseCommand):
             story_transition(story=story, user=editor, target=StoryState.IN_REVIEW, seen_version=story.version)
             # Reviewers see only the stories assigned to them: the demo's two reviewers get this one.
             story.reviewers.add(*get_user_model().objects.filter(username__in=["alice", "bob"]))
+            # loaddata bypasses the import service, so its pre-flags are computed here.
+            story_preflag(story=story)
             self.stdout.write(
                 f"loaded the seed story ({Article.objects.count()} articles), opened for review by erin, "
                 "assigned to alice and bob"

@@ -1,0 +1,450 @@
+"""The story page's pictures, built from the facts stored at pre-flag time: the timeline and the outlets-by-facts table.
+
+Each is a small view-model of numbers the SVG template places; nothing is extracted or aligned here,
+so the page costs the same two queries (the facts, the reader's visible spans) whatever the story's size.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+
+from django.core.cache import cache
+from django.db.models import Count, Max
+from django.urls import reverse
+
+from factcheck.articles.models import Article, Story
+from factcheck.findings.models import StoryFact
+from factcheck.review.access import can_read, visible_span_filter
+from factcheck.review.models import Label, Span
+
+# The SVG's user units: the page scales it to its width; below MIN_WIDTH px it scrolls sideways instead.
+WIDTH = 1000
+LABEL_W = 190
+PLOT_L, PLOT_R = LABEL_W + 20, WIDTH - 24
+LANE_H = 34
+TOP = 34  # the axis and its year labels
+POINT_DAYS = 62  # an interval shorter than about two months is drawn as a point
+PAD_DAYS = 120
+POSITIONS_TTL = 86400  # as long as the template's cached fragments
+
+
+@dataclass
+class Mark:
+    """One dated claim on the timeline: a point or a bar, with its open ends shown as arrows."""
+
+    fact: StoryFact
+    x1: float
+    x2: float
+    y: float
+    status: str  # "conflicting", "consistent", "unsupported" or "" (compared with nothing)
+    point: bool
+    open_left: bool
+    open_right: bool
+    href: str
+
+    @property
+    def cx(self) -> float:
+        return (self.x1 + self.x2) / 2
+
+    @property
+    def w(self) -> float:
+        return round(self.x2 - self.x1, 1)
+
+    # Shapes as SVG path data, so the template holds no arithmetic and one element per claim.
+    @property
+    def shape(self) -> str:
+        if not self.point:
+            return "bar"
+        return {"conflicting": "cross", "unsupported": "diamond", "consistent": "dot"}.get(self.status, "small")
+
+    @property
+    def d(self) -> str:
+        x, y = self.cx, self.y
+        if not self.point:
+            path = f"M{self.x1:.1f} {y - 5:.1f}h{max(self.w, 2):.1f}v10h{-max(self.w, 2):.1f}z"
+            if self.open_right:
+                path += f"M{self.x2:.1f} {y - 7:.1f}l8 7l-8 7z"
+            if self.open_left:
+                path += f"M{self.x1:.1f} {y - 7:.1f}l-8 7l8 7z"
+            return path
+        if self.status == "conflicting":
+            return f"M{x - 5:.1f} {y - 5:.1f}l10 10m0 -10l-10 10"
+        if self.status == "unsupported":
+            return f"M{x:.1f} {y - 6:.1f}l6 6l-6 6l-6 -6z"
+        r = 5 if self.status == "consistent" else 3.5
+        return f"M{x - r:.1f} {y:.1f}a{r} {r} 0 1 0 {2 * r} 0a{r} {r} 0 1 0 {-2 * r} 0z"
+
+    @property
+    def cross(self) -> str:
+        return f"M{self.cx - 5:.1f} {self.y - 5:.1f}l10 10m0 -10l-10 10"
+
+    @property
+    def diamond(self) -> str:
+        return f"M{self.cx:.1f} {self.y - 6:.1f}l6 6l-6 6l-6 -6z"
+
+    @property
+    def bar_y(self) -> float:
+        return self.y - 5
+
+    @property
+    def arrow_right(self) -> str:
+        return f"M{self.x2:.1f} {self.y - 7:.1f}l8 7l-8 7z"
+
+    @property
+    def arrow_left(self) -> str:
+        return f"M{self.x1:.1f} {self.y - 7:.1f}l-8 7l8 7z"
+
+
+@dataclass
+class SpanMark:
+    x: float
+    y: float
+    href: str
+    title: str
+
+
+@dataclass
+class Link:
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    conflict: bool
+    href: str
+    title: str
+
+
+@dataclass
+class Lane:
+    article: Article
+    y: float
+    label: str
+    sub: str
+
+
+@dataclass
+class Tick:
+    x: float
+    label: str
+
+
+@dataclass
+class Timeline:
+    lanes: list[Lane]
+    marks: list[Mark]
+    links: list[Link]
+    ticks: list[Tick]
+    height: float
+    width: int = WIDTH
+    plot_left: int = PLOT_L
+    plot_right: int = PLOT_R
+
+    @property
+    def empty(self) -> bool:
+        return not self.marks
+
+
+@dataclass
+class CellFact:
+    value: str
+    sentence: str
+    href: str
+
+
+@dataclass
+class Cell:
+    facts: list[CellFact]
+    conflicting: bool
+    unsupported: bool
+
+    @property
+    def empty(self) -> bool:
+        return not self.facts
+
+    @property
+    def kind(self) -> str:
+        return "conflicting" if self.conflicting else ("unsupported" if self.unsupported else "consistent")
+
+    @property
+    def flag(self) -> str:
+        """What a screen reader hears before the value; the shape says it to the eye."""
+        return {"conflicting": "possible conflict:", "unsupported": "possibly unsupported:"}.get(self.kind, "")
+
+
+@dataclass
+class Row:
+    topic: str
+    kind: str
+    cells: list[Cell]
+    conflicting: bool
+
+
+@dataclass
+class Pair:
+    """A possible conflict between two articles' facts, for the list that links to the compare view."""
+
+    left: StoryFact
+    right: StoryFact
+    left_name: str
+    right_name: str
+    href: str
+    more: int = 0  # other pairs of articles that differ the same way
+
+
+@dataclass
+class StoryPictures:
+    timeline: Timeline
+    rows: list[Row]
+    articles: list[Article]
+    pairs: list[Pair]
+
+
+class _Urls:
+    """Article and compare addresses, reversed once per article rather than once per mark."""
+
+    def __init__(self):
+        self._articles: dict[int, str] = {}
+
+    def article(self, pk: int) -> str:
+        if pk not in self._articles:
+            self._articles[pk] = reverse("article-detail", args=[pk])
+        return self._articles[pk]
+
+    def at(self, fact) -> str:
+        """A passage on the article page: its script selects and scrolls to code points [start, end)."""
+        return f"{self.article(fact.article_id)}#at-{fact.start}-{fact.end}"
+
+    def compare(self, fact, other) -> str:
+        return f"{self.article(fact.article_id)}compare/?with={other.article_id}#at-{fact.start}-{fact.end}"
+
+
+class LazyPictures:
+    """The story page's pictures, built only when the template's cached fragments miss.
+
+    The fragments depend on the story's facts and articles only, so one reader's new span does not
+    rebuild them: two queries always (when the facts were last computed, and the spans the reader may
+    see, for the blind phase), the facts themselves (a third) only on a miss, after a pre-flag. The
+    reader's spans are drawn per request over the cached timeline, from the marks' cached positions.
+    """
+
+    def __init__(self, *, story: Story, user, articles: list[Article]):
+        self.story, self.user, self.articles = story, user, articles
+        if not can_read(user):
+            self.spans, self.cache_key = [], "none"
+            return
+        stamp = StoryFact.objects.filter(story=story).aggregate(last=Max("computed_at"), count=Count("pk"))
+        self.spans = list(
+            Span.objects.filter(article__story=story)
+            .filter(visible_span_filter(story_id=story.pk, user=user))
+            .order_by("pk")
+            .values_list("pk", "article_id", "start", "end", "label", "quote", "reviewer__username")
+        )
+        lanes = [(a.pk, a.title, a.outlet, a.published) for a in articles]
+        self.cache_key = f"{story.pk}-{hashlib.sha256(repr((stamp, lanes)).encode()).hexdigest()}"
+
+    @cached_property
+    def built(self) -> StoryPictures:
+        if not can_read(self.user):
+            return StoryPictures(Timeline([], [], [], [], TOP), [], [], [])
+        built = _build(self.story, self.articles)
+        # Kept beside the fragments, so a span written later is placed without reading the facts again.
+        positions = {(m.fact.article_id, m.fact.start, m.fact.end): (m.cx, m.y) for m in built.timeline.marks}
+        cache.set(self._positions_key, positions, POSITIONS_TTL)
+        return built
+
+    @property
+    def _positions_key(self) -> str:
+        return f"story-pictures-positions:{self.cache_key}"
+
+    def __getattr__(self, name):
+        if name in ("timeline", "rows", "pairs"):
+            return getattr(self.built, name)
+        raise AttributeError(name)
+
+    @property
+    def timeline_width(self) -> int:
+        return WIDTH
+
+    @property
+    def timeline_height(self) -> float:
+        return _timeline_height(len(self.articles))
+
+    @cached_property
+    def span_marks(self) -> list[SpanMark]:
+        """A small triangle under each dated claim that one of the reader's visible spans holds."""
+        if not self.spans:
+            return []
+        key = f"story-pictures-positions:{self.cache_key}"
+        positions = cache.get(key)
+        if positions is None:
+            positions = {(m.fact.article_id, m.fact.start, m.fact.end): (m.cx, m.y) for m in self.built.timeline.marks}
+            cache.set(key, positions, POSITIONS_TTL)
+        labels = dict(Label.choices)
+        urls = _Urls()
+        by_article: dict[int, list[tuple]] = {}
+        for (article_id, start, end), place in positions.items():
+            by_article.setdefault(article_id, []).append((start, end, place))
+        marks = []
+        for _pk, article_id, start, end, label, quote, reviewer in self.spans:
+            for fact_start, fact_end, (x, y) in by_article.get(article_id, []):
+                if start <= fact_start and fact_end <= end:
+                    title = f"{reviewer}: {labels.get(label, label)} — “{quote[:120]}”"
+                    marks.append(SpanMark(x, y + 10, f"{urls.article(article_id)}#at-{start}-{end}", title))
+        return marks
+
+
+def story_pictures(*, story: Story, user, articles: list[Article]) -> LazyPictures:
+    """The timeline, the table and the possible conflicts of `story` for `user` (see LazyPictures)."""
+    return LazyPictures(story=story, user=user, articles=articles)
+
+
+def _build(story: Story, articles: list[Article]) -> StoryPictures:
+    facts = list(StoryFact.objects.filter(story=story).order_by("index"))
+    urls = _Urls()
+    return StoryPictures(
+        timeline=_timeline(articles, facts, urls),
+        rows=_rows(articles, facts, urls),
+        articles=articles,
+        pairs=_pairs(facts, urls, {a.pk: a.outlet or a.title for a in articles}),
+    )
+
+
+def _pairs(facts: list[StoryFact], urls: _Urls, names: dict[int, str]) -> list[Pair]:
+    """One entry per two values of a matter that cannot both hold, with how many other pairs say the same:
+    fifty articles split 43 to 7 on a date are one line to read, not 301."""
+    by_index = {fact.index: fact for fact in facts}
+    pairs: dict[tuple, Pair] = {}
+    for fact in facts:
+        for other_index in fact.conflicts:
+            other = by_index.get(other_index)
+            if other is None or fact.index > other.index:
+                continue
+            key = (fact.matter, *sorted([fact.value, other.value]))
+            if key in pairs:
+                pairs[key].more += 1
+                continue
+            left, right = names.get(fact.article_id, ""), names.get(other.article_id, "")
+            pairs[key] = Pair(fact, other, left, right, urls.compare(fact, other))
+    return list(pairs.values())
+
+
+def _rows(articles: list[Article], facts: list[StoryFact], urls: _Urls) -> list[Row]:
+    """One row per matter: the facts aligned with each other, or an unsupported fact alone."""
+    columns = {article.pk: n for n, article in enumerate(articles)}
+    matters: dict[int, list[StoryFact]] = {}
+    for fact in facts:
+        if fact.matter is not None and fact.article_id in columns:
+            matters.setdefault(fact.matter, []).append(fact)
+    rows = []
+    for members in matters.values():
+        cells = [Cell([], False, False) for _ in articles]
+        for fact in members:
+            cell = cells[columns[fact.article_id]]
+            cell.facts.append(CellFact(fact.value, fact.sentence, urls.at(fact)))
+            cell.conflicting = cell.conflicting or bool(fact.conflicts)
+            cell.unsupported = cell.unsupported or fact.status == "unsupported"
+        topics = [fact.topic for fact in members]
+        topic = max(topics, key=lambda t: (topics.count(t), ":" in t, -len(t)))
+        rows.append(Row(topic, members[0].kind, cells, any(cell.conflicting for cell in cells)))
+    # Conflicts first, then agreements, then what only one article says; within each, by topic.
+    rows.sort(key=lambda row: (not row.conflicting, sum(not c.empty for c in row.cells) < 2, row.kind, row.topic))
+    return rows
+
+
+def _timeline_height(lanes: int) -> float:
+    return TOP + 12 + lanes * LANE_H + 8
+
+
+def _short(text: str, size: int) -> str:
+    return text if len(text) <= size else text[: size - 1].rstrip() + "…"
+
+
+def _year_ticks(low: int, high: int, scale) -> list[Tick]:
+    first, last = date.fromordinal(low).year, date.fromordinal(high).year
+    step = max(1, (last - first + 1) // 8)
+    return [
+        Tick(scale(date(year, 1, 1).toordinal()), str(year))
+        for year in range(first, last + 2, step)
+        if low <= date(year, 1, 1).toordinal() <= high
+    ]
+
+
+def _links(marks: list[Mark], urls: _Urls) -> list[Link]:
+    """The lines joining one matter's claims across lanes: a chain in lane order, not every pair, so a
+    matter forty articles agree on is forty lines, not 780; and from each claim a line to the nearest
+    claim of each value it conflicts with, so every kind of conflict shows whatever the lanes' order."""
+    by_matter: dict[int, list[Mark]] = {}
+    for mark in marks:
+        if mark.fact.matter is not None:
+            by_matter.setdefault(mark.fact.matter, []).append(mark)
+    where = {mark.fact.index: mark for mark in marks}
+    links, joined = [], set()
+
+    def join(a: Mark, b: Mark) -> None:
+        key = (min(a.fact.index, b.fact.index), max(a.fact.index, b.fact.index))
+        if key in joined:
+            return
+        joined.add(key)
+        conflict = b.fact.index in a.fact.conflicts
+        verb = "cannot both hold" if conflict else ("agree" if b.fact.index in a.fact.agrees else "are about the same")
+        title = f"“{a.fact.quote}” and “{b.fact.quote}” {verb}"
+        links.append(Link(a.cx, a.y, b.cx, b.y, conflict, urls.compare(a.fact, b.fact), title))
+
+    for members in by_matter.values():
+        members.sort(key=lambda m: (m.y, m.fact.index))
+        for a, b in zip(members, members[1:], strict=False):
+            if a.fact.article_id != b.fact.article_id:
+                join(a, b)
+        for mark in members:
+            # Each value it cannot agree with, once: the nearest claim giving that value.
+            nearest: dict[str, Mark] = {}
+            for other in (where[i] for i in mark.fact.conflicts if i in where):
+                best = nearest.get(other.fact.value)
+                if best is None or abs(other.y - mark.y) < abs(best.y - mark.y):
+                    nearest[other.fact.value] = other
+            for other in nearest.values():
+                join(mark, other)
+    return links
+
+
+def _timeline(articles: list[Article], facts: list[StoryFact], urls: _Urls) -> Timeline:
+    dated = [f for f in facts if f.kind == "date" and (f.low is not None or f.high is not None)]
+    lanes_y = {article.pk: TOP + 12 + n * LANE_H + LANE_H / 2 for n, article in enumerate(articles)}
+    lanes = [
+        Lane(
+            article,
+            lanes_y[article.pk],
+            _short(article.outlet or article.title, 26),
+            article.published.strftime("%-d %b %Y") if article.published else "no date",
+        )
+        for article in articles
+    ]
+    height = _timeline_height(len(articles))
+    dated = [f for f in dated if f.article_id in lanes_y]
+    if not dated:
+        return Timeline(lanes, [], [], [], height)
+    bounds = [v for f in dated for v in (f.low, f.high) if v is not None]
+    low, high = int(min(bounds)) - PAD_DAYS, int(max(bounds)) + PAD_DAYS
+
+    def scale(day: float) -> float:
+        return round(PLOT_L + (day - low) / (high - low) * (PLOT_R - PLOT_L), 1)
+
+    marks = []
+    for fact in dated:
+        x1 = scale(fact.low) if fact.low is not None else PLOT_L
+        x2 = scale(fact.high + 1) if fact.high is not None else PLOT_R
+        point = fact.low is not None and fact.high is not None and fact.high - fact.low < POINT_DAYS
+        if point:
+            x1 = x2 = round((x1 + x2) / 2, 1)
+        status = "conflicting" if fact.conflicts else ("consistent" if fact.agrees else fact.status)
+        mark = Mark(
+            fact, x1, x2, lanes_y[fact.article_id], status, point, fact.low is None, fact.high is None, urls.at(fact)
+        )
+        marks.append(mark)
+    links = _links(marks, urls)
+    # Conflicts drawn last, so they lie on top of agreements.
+    links.sort(key=lambda link: link.conflict)
+    return Timeline(lanes, marks, links, _year_ticks(low, high, scale), height)

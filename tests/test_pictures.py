@@ -1,0 +1,133 @@
+"""The story page's pictures: the timeline, the outlets-by-facts table and the possible conflicts, from stored facts."""
+
+import re
+
+import pytest
+
+from factcheck.findings.models import StoryFact
+from factcheck.findings.services import story_preflag
+from tests.factories import find, mark, wide_story
+
+
+@pytest.fixture
+def flagged(story):
+    story_preflag(story=story)
+    return story
+
+
+def _mark(html: str, article_id: int, quote_start: int) -> str:
+    found = re.search(
+        rf'<a href="[^"]*" class="mark ([^"]*)" data-fact="\d+" data-article="{article_id}" '
+        rf'data-start="{quote_start}"',
+        html,
+    )
+    assert found, f"no timeline mark at {article_id}:{quote_start}"
+    return found.group(1)
+
+
+def _fact(story, quote: str) -> StoryFact:
+    return StoryFact.objects.get(story=story, quote=quote)
+
+
+def test_the_seed_timeline_draws_both_pairs_as_conflicts(client, alice, flagged):
+    client.force_login(alice)
+    html = client.get(flagged.get_absolute_url()).content.decode()
+    for left, right in [
+        ("by September 2023", "by the end of September 2025"),
+        ("through 2026", "at least three years"),
+    ]:
+        a, b = _fact(flagged, left), _fact(flagged, right)
+        assert _mark(html, a.article_id, a.start) == "k-conflicting" == _mark(html, b.article_id, b.start)
+        assert f"“{left}” and “{right}” cannot both hold" in html or f"“{right}” and “{left}” cannot both hold" in html
+    assert 'class="link k-conflicting"' in html and "<title>" in html
+
+
+def test_a_timeline_mark_opens_the_article_at_its_passage(client, alice, flagged):
+    fact = _fact(flagged, "by September 2023")
+    client.force_login(alice)
+    html = client.get(flagged.get_absolute_url()).content.decode()
+    assert f'href="/articles/{fact.article_id}/#at-{fact.start}-{fact.end}" class="mark k-conflicting"' in html
+    assert fact.article.body[fact.start : fact.end] == "by September 2023"
+
+
+def test_the_table_marks_conflicting_and_unsupported_cells(client, alice, flagged):
+    client.force_login(alice)
+    html = client.get(flagged.get_absolute_url()).content.decode()
+    table = html[html.index('<table class="facts-table">') : html.index("</table>")]
+    body = table.index("<tbody>")
+    first_row = table[body : table.index("</tr>", body)]
+    assert first_row.count('class="k-conflicting"') >= 3 and "September 2023" in first_row
+    assert 'class="k-unsupported"' in table and "not said" in table
+    assert "What it is about" in table
+
+
+def test_the_possible_conflicts_link_each_pair_to_the_compare_view(client, alice, flagged):
+    a, b = _fact(flagged, "by September 2023"), _fact(flagged, "by the end of September 2025")
+    client.force_login(alice)
+    html = client.get(flagged.get_absolute_url()).content.decode()
+    left, right = sorted([a, b], key=lambda f: f.index)
+    assert f"/articles/{left.article_id}/compare/?with={right.article_id}#at-{left.start}-{left.end}" in html
+
+
+def test_a_blind_reviewer_sees_only_their_own_spans_on_the_timeline(client, alice, bob, flagged):
+    article = _fact(flagged, "by September 2023").article
+    start, end = find(article, "by September 2023")
+    span = mark(article, bob, "by September 2023", "conflicting")
+    client.force_login(alice)
+    assert (
+        f'#at-{span.start}-{span.end}" class="span-mark"' not in client.get(flagged.get_absolute_url()).content.decode()
+    )
+    client.force_login(bob)
+    html = client.get(flagged.get_absolute_url()).content.decode()
+    assert f'href="/articles/{article.pk}/#at-{start}-{end}" class="span-mark"' in html and "bob: Conflicting" in html
+
+
+def test_the_cached_pictures_follow_a_new_pre_flag_and_a_new_span(client, alice, story):
+    client.force_login(alice)
+    assert "No dated claims yet" in client.get(story.get_absolute_url()).content.decode()
+    story_preflag(story=story)
+    assert 'class="mark k-conflicting"' in client.get(story.get_absolute_url()).content.decode()
+    fact = _fact(story, "by September 2023")
+    mark(fact.article, alice, "by September 2023", "conflicting")
+    assert "alice: Conflicting" in client.get(story.get_absolute_url()).content.decode()
+
+
+def test_a_new_span_is_drawn_without_rebuilding_the_cached_pictures(client, alice, flagged, django_assert_num_queries):
+    client.force_login(alice)
+    url = flagged.get_absolute_url()
+    client.get(url)
+    fact = _fact(flagged, "through 2026")
+    mark(fact.article, alice, "through 2026", "conflicting")
+    # Session, user, permissions, story, articles, the facts' stamp, the spans: no facts read again.
+    with django_assert_num_queries(7):
+        html = client.get(url).content.decode()
+    assert f'href="/articles/{fact.article_id}/#at-{fact.start}-{fact.end}" class="span-mark"' in html
+
+
+def test_a_story_never_flagged_says_so_instead_of_a_picture(client, alice, story):
+    client.force_login(alice)
+    html = client.get(story.get_absolute_url()).content.decode()
+    assert "No dated claims yet" in html and "No facts were compared yet" in html
+
+
+@pytest.mark.django_db
+def test_the_story_page_of_fifty_articles_and_five_hundred_facts_costs_seven_queries(
+    client, alice, django_assert_num_queries
+):
+    story = wide_story(50)
+    story_preflag(story=story)
+    assert StoryFact.objects.filter(story=story).count() >= 500
+    client.force_login(alice)
+    # Session, user, permissions, story, articles, when the facts were computed, the reader's visible
+    # spans; and the facts themselves when the cached pictures miss, as the first time.
+    with django_assert_num_queries(8):
+        response = client.get(story.get_absolute_url())
+    with django_assert_num_queries(7):
+        again = client.get(story.get_absolute_url()).content.decode()
+    html = response.content.decode()
+    assert again[again.index('<section class="pictures"') :] == html[html.index('<section class="pictures"') :]
+    assert (
+        html.count('class="mark ')
+        == StoryFact.objects.filter(story=story, kind="date").exclude(low=None, high=None).count()
+    )
+    assert html.count("<tr") > 5 and 'class="link k-conflicting"' in html

@@ -1,0 +1,78 @@
+"""In Debian's Chromium: a reviewer accepts and dismisses pre-flags with one key, and the story page's
+pictures are there and open the article at the passage a timeline mark stands for."""
+
+import pytest
+from playwright.sync_api import expect
+
+from factcheck.findings.models import StoryFact, Suggestion, SuggestionResponse
+from factcheck.findings.services import story_preflag
+from factcheck.review.models import Evidence, Span
+from tests.factories import login
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def flagged(story):
+    story_preflag(story=story)
+    return story
+
+
+def _conflict(story, quote: str) -> Suggestion:
+    return Suggestion.objects.get(story=story, kind="conflicting", quote=quote)
+
+
+def test_a_reviewer_accepts_a_suggestion_with_one_key(page, live_server, alice, flagged):
+    suggestion = _conflict(flagged, "by September 2023")
+    login(page, live_server, "alice")
+    page.goto(f"{live_server.url}{suggestion.article.get_absolute_url()}")
+    outline = page.locator(f"span.suggested[data-suggestion='{suggestion.pk}'][tabindex='0']")
+    expect(outline).to_have_text("by September 2023")
+    outline.focus()
+    card = page.locator("#suggestion-card")
+    expect(card).to_be_visible()
+    expect(card).to_contain_text("They cannot all be true")
+    page.keyboard.press("a")
+    expect(page.locator(f"#suggestion-{suggestion.pk}")).to_have_count(0)
+    span = Span.objects.get(reviewer=alice)
+    assert (span.start, span.end, span.label, span.quote) == (
+        suggestion.start,
+        suggestion.end,
+        "conflicting",
+        "by September 2023",
+    )
+    assert Evidence.objects.filter(span=span).count() == len(suggestion.counterparts)
+    expect(page.locator(f"#span-{span.pk}")).to_contain_text("Conflicting")
+
+
+def test_a_reviewer_dismisses_a_suggestion_with_one_key_and_it_stays_dismissed(page, live_server, alice, flagged):
+    suggestion = _conflict(flagged, "through 2026")
+    login(page, live_server, "alice")
+    page.goto(f"{live_server.url}{suggestion.article.get_absolute_url()}")
+    item = page.locator(f"#suggestion-{suggestion.pk}")
+    item.focus()
+    page.keyboard.press("d")
+    expect(item).to_have_count(0)
+    expect(page.locator(f"span.suggested[data-suggestion='{suggestion.pk}']")).to_have_count(0)
+    assert SuggestionResponse.objects.get(suggestion=suggestion, reviewer=alice).response == "dismissed"
+    assert not Span.objects.exists()
+    page.reload()
+    expect(page.locator(f"#suggestion-{suggestion.pk}")).to_have_count(0)
+
+
+def test_the_story_page_shows_its_pictures_and_a_timeline_mark_opens_its_passage(page, live_server, alice, flagged):
+    fact = StoryFact.objects.get(story=flagged, quote="by September 2023")
+    login(page, live_server, "alice")
+    page.goto(f"{live_server.url}{flagged.get_absolute_url()}")
+    expect(page.locator("svg.timeline-svg")).to_be_visible()
+    expect(page.locator("table.facts-table")).to_be_visible()
+    expect(page.locator(".possible-conflicts li").first).to_contain_text("September 2023")
+    expect(page.locator("svg.timeline-svg a.link.k-conflicting").first).to_be_attached()
+    point = page.locator(f"svg.timeline-svg a.mark[data-fact='{fact.index}']")
+    point.focus()
+    expect(page.locator("#timeline-caption")).to_contain_text("September 2023")
+    point.click()
+    page.wait_for_url(f"**/articles/{fact.article_id}/#at-{fact.start}-{fact.end}")
+    located = page.locator("#article-body span.located")
+    expect(located).to_have_text("by September 2023")
+    expect(located.first).to_be_in_viewport()
