@@ -71,6 +71,7 @@ def seed(spans: int) -> tuple[int, int, int]:
     reviewer = User.objects.create_user("bench", password=PASSWORD)
     reviewer.groups.add(Group.objects.get(name="Reviewers"))
     story = Story.objects.create(title="Bench story", slug="bench-story", state="in_review")
+    story.reviewers.add(reviewer)  # a reviewer reads only the stories assigned to them
     full = Article(story=story, title="Full", outlet="Bench", raw_text="x", body=body(6000, 0))
     empty = Article(story=story, title="Empty", outlet="Bench", raw_text="y", body=body(6000, 1))
     other = Article(story=story, title="Other", outlet="Other", raw_text="z", body=body(3000, 2))

@@ -6,7 +6,11 @@ Builds a throw-away test database, has `reviewers` reviewers mark `claims` overl
 article of the seed story, then prints:
 - a span write with regrouping (span_create) against the same row saved bare (Span.save);
 - the consensus page for an editor against one plain SELECT of the same spans;
-- the disputed queue against a plain SELECT of the same groups.
+- the disputed queue against a plain SELECT of the same groups;
+- the consensus page of a story with `--large` spans (default 5,000) against the same page at 50 spans,
+  with its queries and its server time (the issue's bound: at most 10 queries and 0.3 s);
+- a verdict saved on that large story against the same save on the small story (regrouping touches
+  only the overlap chain of the span, so the ratio should stay near 1).
 """
 
 # ruff: noqa: I001, E402  (harness sets Django up before the models are imported)
@@ -23,6 +27,7 @@ from django.db import connection
 from django.test import Client
 
 LABELS = ["consistent", "conflicting", "unsupported"]
+PROFILE = False
 
 
 NAME = "consensus"
@@ -33,12 +38,16 @@ def main() -> None:
     p = parser(__doc__)
     p.add_argument("--reviewers", type=int)
     p.add_argument("--claims", type=int)
+    p.add_argument("--large", type=int, default=5000, help="spans on the large story")
+    p.add_argument("--profile", action="store_true", help="print where the large page's time goes")
     args = p.parse_args()
     reviewers, claims = SIZES[args.size]
-    in_test_database(run, args.reviewers or reviewers, args.claims or claims, args.json)
+    global PROFILE
+    PROFILE = args.profile
+    in_test_database(run, args.reviewers or reviewers, args.claims or claims, args.json, args.large)
 
 
-def run(reviewers: int, claims: int, json_path: str | None = None) -> None:
+def run(reviewers: int, claims: int, json_path: str | None = None, large: int = 5000) -> None:
     from factcheck.articles.models import Story
     from factcheck.review.models import ClaimGroup
     from factcheck.review.services import review_submit
@@ -48,11 +57,14 @@ def run(reviewers: int, claims: int, json_path: str | None = None) -> None:
     call_command("loaddata", "seed", verbosity=0)
     Story.objects.filter(slug="us-advisers-remain-in-iraq").update(state="in_review")
     story = Story.objects.get(slug="us-advisers-remain-in-iraq")
+    Story.objects.filter(pk=story.pk).update(state="in_review")  # the fixture's story is a draft
+    story.refresh_from_db()
     users = []
     for n in range(reviewers):
         user = get_user_model().objects.create_user(f"bench{n}", password="x")
         user.groups.add(Group.objects.get(name="Reviewers"))
         users.append(user)
+    story.reviewers.add(*users)  # reviewers mark only the stories assigned to them
     editor = get_user_model().objects.create_user("bench-editor", password="x")
     editor.groups.add(Group.objects.get(name="Editors"))
 
@@ -103,9 +115,109 @@ def run(reviewers: int, claims: int, json_path: str | None = None) -> None:
             Figure(NAME, f"span write with regrouping ({size})", write * ms, bare * ms, "ms", "a bare Span.save"),
             Figure(NAME, f"consensus page, editor ({size})", page * ms, plain * ms, "ms", "one SELECT of its spans"),
             Figure(NAME, f"disputed queue ({size})", queue * ms, plain_groups * ms, "ms", "one SELECT of its groups"),
+            *at_scale(client, users[:5], large),
         ],
         json_path,
     )
+
+
+def scaled_story(title: str, users, spans: int):
+    """A story of five long articles on which `users` mark `spans` spans in all, as pairs that overlap."""
+    from factcheck.articles.models import Article, Story
+    from factcheck.review.grouping import regroup_article
+    from factcheck.review.models import Span
+
+    story = Story.objects.create(title=title, slug=title.lower().replace(" ", "-"), state="in_review")
+    story.reviewers.add(*users)
+    per_article = spans // 5
+    claims = -(-per_article // len(users))  # the last claim may be marked by fewer reviewers
+    for number in range(5):
+        body = " ".join(f"claim{i:05d} says something checkable here." for i in range(claims + 1))
+        body += f" End of report {number}."
+        article = Article.objects.create(story=story, title=f"Report {number}", raw_text=body, body=body)
+        rows = []
+        for k in range(per_article):
+            claim, n = divmod(k, len(users))
+            start = claim * 41  # each claim's sentence; reviewers differ a little in where they stop
+            end = start + 30 + n % 3
+            rows.append(
+                Span(
+                    article=article,
+                    reviewer=users[n],
+                    start=start,
+                    end=end,
+                    quote=body[start:end],
+                    label=LABELS[(claim + (n if claim % 4 == 0 else 0)) % 3],
+                )
+            )
+        Span.objects.bulk_create(rows)
+        regroup_article(article=article)
+    for user in users:
+        from factcheck.review.models import ReviewSubmission
+
+        ReviewSubmission.objects.get_or_create(story=story, reviewer=user)
+    return story
+
+
+def at_scale(client, users, large: int) -> None:
+    from factcheck.review.models import Span
+    from factcheck.review.services import span_update
+
+    small = scaled_story("Small story", users, 50)
+    big = scaled_story("Large story", users, large)
+    times = {}
+    for story in (small, big):
+        url = f"/stories/{story.slug}/consensus/"
+        assert client.get(url).status_code == 200
+        queries: list[str] = []
+
+        def count(execute, sql, *rest, queries=queries):
+            queries.append(sql)
+            return execute(sql, *rest)
+
+        with connection.execute_wrapper(count):
+            client.get(url)
+        times[story.pk] = (timed(lambda url=url: client.get(url), 9), len(queries))
+        if PROFILE:
+            import cProfile
+            import pstats
+
+            profile = cProfile.Profile()
+            profile.runcall(client.get, url)
+            pstats.Stats(profile).sort_stats("tottime").print_stats(25)
+    spans = {s.pk: Span.objects.filter(article__story=s).count() for s in (small, big)}
+    (t_small, q_small), (t_big, q_big) = times[small.pk], times[big.pk]
+
+    def save(story):
+        from django.utils import timezone
+
+        # Sent back, so the submitted reviews no longer freeze the spans.
+        type(story).objects.filter(pk=story.pk).update(state="changes_requested", review_reopened_at=timezone.now())
+        span = Span.objects.filter(article__story=story, reviewer=users[0]).order_by("-start").first()
+        labels = iter(LABELS * 20)
+        return timed(lambda: span_update(span=span, user=users[0], label=next(labels), note=""), 15)
+
+    ms = 1000
+    return [
+        Figure(
+            NAME,
+            f"consensus page at {spans[big.pk]} spans ({connection.vendor}, {q_big} queries)",
+            t_big * ms,
+            t_small * ms,
+            "ms",
+            f"the page at {spans[small.pk]} spans ({q_small} queries)",
+            goal="<= 10 queries, <= 300 ms",
+            met=q_big <= 10 and t_big <= 0.3,
+        ),
+        Figure(
+            NAME,
+            f"verdict save on the {spans[big.pk]}-span story ({connection.vendor})",
+            save(big) * ms,
+            save(small) * ms,
+            "ms",
+            f"the same save on the {spans[small.pk]}-span story",
+        ),
+    ]
 
 
 if __name__ == "__main__":

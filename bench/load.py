@@ -72,6 +72,7 @@ password = make_password(sys.argv[2])  # hashed once: the hasher is slow on purp
 reviewers = User.objects.bulk_create(User(username=f"load-r{n}", password=password) for n in range(64))
 editors = User.objects.bulk_create(User(username=f"load-e{n}", password=password, is_staff=True) for n in range(4))
 Group.objects.get(name="Reviewers").user_set.add(*reviewers)
+story.reviewers.add(*reviewers)  # reviewers mark only the stories assigned to them
 Group.objects.get(name="Editors").user_set.add(*editors)
 
 

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from factcheck.articles.models import Article, Story, StoryState
 from factcheck.consensus.services import comment_create
@@ -41,7 +42,13 @@ def restore_roles() -> None:
 
 
 def make_user(username: str, group: str | None = None, **flags):
-    user = get_user_model().objects.create_user(username=username, password=PASSWORD, **flags)
+    """A user with PASSWORD in `group`; a user a story was already assigned to (see ASSIGNED) is completed."""
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        user = get_user_model().objects.create_user(username=username, password=PASSWORD, **flags)
+    elif flags:
+        get_user_model().objects.filter(pk=user.pk).update(**flags)
+        user.refresh_from_db()
     if group:
         if not Group.objects.filter(name=group).exists():
             restore_roles()
@@ -49,23 +56,43 @@ def make_user(username: str, group: str | None = None, **flags):
     return user
 
 
-def seed_story(state: str = StoryState.IN_REVIEW) -> Story:
-    """The seed story from fixtures/seed.json (a draft there), opened for review unless `state` says otherwise."""
+# The reviewers a test story is assigned to unless the test says otherwise (the conftest's alice, bob, carol).
+ASSIGNED = ("alice", "bob", "carol")
+
+
+def assign(story: Story, usernames=ASSIGNED) -> Story:
+    """Assign the reviewers named `usernames` to `story`, making them (as Reviewers) if the test has not yet."""
+    story.reviewers.add(*(make_user(name, "Reviewers") for name in usernames))
+    return story
+
+
+def seed_story(state: str = StoryState.IN_REVIEW, *, reviewers=ASSIGNED) -> Story:
+    """The seed story from fixtures/seed.json (a draft there), opened for review unless `state` says otherwise,
+    assigned to `reviewers` (usernames; () for nobody)."""
     call_command("loaddata", "seed", verbosity=0)
-    return put(Story.objects.get(slug=SEED_SLUG), state)
+    return assign(put(Story.objects.get(slug=SEED_SLUG), state), reviewers)
 
 
-def make_story(title: str = "A story of our own", *, state: str = StoryState.IN_REVIEW, bodies=()) -> Story:
-    """A story with one article per body, in `state`."""
+def make_story(
+    title: str = "A story of our own", *, state: str = StoryState.IN_REVIEW, bodies=(), reviewers=ASSIGNED
+) -> Story:
+    """A story with one article per body, in `state`, assigned to `reviewers` (usernames; () for nobody)."""
     story = Story.objects.create(title=title, slug=title.lower().replace(" ", "-")[:50], state=state)
     for number, body in enumerate(bodies, 1):
         Article.objects.create(story=story, title=f"Report {number}", raw_text=body, body=body)
-    return story
+    return assign(story, reviewers)
 
 
 def put(story: Story, state: str) -> Story:
     """Set a story's state directly, around the workflow (to arrange a test, never to test a move)."""
     Story.objects.filter(pk=story.pk).update(state=state)
+    story.refresh_from_db()
+    return story
+
+
+def send_back(story: Story) -> Story:
+    """The editor sent the story back (arranged directly): submitted reviews are no longer final."""
+    Story.objects.filter(pk=story.pk).update(state=StoryState.CHANGES_REQUESTED, review_reopened_at=timezone.now())
     story.refresh_from_db()
     return story
 

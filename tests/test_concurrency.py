@@ -48,6 +48,8 @@ reviewers, editors = Group.objects.get(name="Reviewers"), Group.objects.get(name
 def user(name, group, **flags):
     made = User.objects.create_user(username=name, password="x-" + name, **flags)
     made.groups.add(group)
+    if group == reviewers:
+        story.reviewers.add(made)  # a reviewer marks only the stories assigned to them
     return made
 articles = list(story.articles.order_by("pk"))
 judged = articles[4]

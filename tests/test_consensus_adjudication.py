@@ -88,10 +88,13 @@ def test_without_htmx_the_conflict_is_a_full_page_409(client, group, erin, frank
 
 
 def test_a_verdict_changed_while_the_editor_decides_is_a_conflict_too(client, group, alice, erin):
-    from factcheck.review.services import span_update
+    from factcheck.consensus.services import verdict_change
+    from factcheck.review.services import discussion_open
 
     seen = group.version
-    span_update(span=group.spans.get(reviewer=alice), user=alice, label="unsupported", note="")
+    # alice submitted (her spans are frozen), but in a discussion the editor opened she may change her verdict.
+    discussion_open(story=group.article.story, editor=erin)
+    verdict_change(span=group.spans.get(reviewer=alice), reviewer=alice, label="unsupported", note="")
     client.force_login(erin)
     response = decide(client, group, seen)
     assert response.status_code == 409 and b"This claim changed after you opened it" in response.content

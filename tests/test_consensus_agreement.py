@@ -99,3 +99,25 @@ def test_the_story_and_article_figures_come_from_stored_spans(story, alice, bob,
     assert figures.story.alpha == pytest.approx(expected)
     assert (figures.story.units, figures.story.reviewers) == (2, 3)
     assert article_agreement(article=article) == figures.articles[article.pk]
+
+
+def test_alpha_takes_one_value_per_reviewer_per_claim_read_as_the_rule_reads_it():
+    from factcheck.review.rules import Vote, reviewer_votes
+
+    # Group 1 holds two spans of reviewer 1 (as rows saved before regrouping might): the longest counts.
+    rows = [
+        (7, 1, 1, "consistent", 0, 5),
+        (7, 1, 1, "conflicting", 0, 20),
+        (7, 1, 2, "conflicting", 2, 18),
+        (7, 2, 1, "unsupported", 30, 40),
+        (7, 2, 2, "consistent", 30, 40),
+        (7, 3, 1, "consistent", 50, 60),
+        (7, 3, 2, "consistent", 50, 61),
+    ]
+    units = {}
+    for _, group, reviewer, label, start, end in rows:
+        units.setdefault(group, []).append(Vote(reviewer, label, start, end))
+    expected = alpha_nominal([reviewer_votes(votes) for _, votes in sorted(units.items())])
+    got = agreement_from_rows(rows)
+    assert got.story == expected == got.for_article(7)
+    assert got.story.units == 3 and got.story.reviewers == 2

@@ -53,7 +53,7 @@ def test_two_reviewers_disagree_discuss_and_an_editor_settles_it(
     expect(row).to_have_class(re.compile("cx-disputed"))
     expect(row).to_contain_text("Conflicting")
     expect(row).to_contain_text("Consistent")
-    expect(row).to_contain_text("1 of 2 agree")
+    expect(row).to_contain_text("1 of 2 reviewers agree")
     expect(page).to_have_url(re.compile(r"disputed=1"))
     page.screenshot(path=output_path / "2-bob-disputed.png", full_page=True)
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from factcheck.consensus.services import group_decide
 from factcheck.review.models import ClaimGroup
 from factcheck.review.services import EvidenceRef, review_submit, span_create
-from tests.factories import discuss, mark, trimmed
+from tests.factories import assign, discuss, mark, send_back, trimmed
 
 
 @pytest.fixture
@@ -134,6 +134,7 @@ def test_the_queue_lists_undecided_disputes_across_stories_oldest_first(client, 
     from factcheck.articles.models import Article, Story
 
     other = Story.objects.create(title="Second story", slug="second", state="in_review")
+    assign(other)
     text = "The base will close in 2026, officials said."
     article = Article.objects.create(story=other, title="Base closing", raw_text=text, body=text)
     mark(article, alice, "close in 2026", "consistent")
@@ -156,6 +157,7 @@ def test_a_claim_whose_spans_are_gone_keeps_its_thread_visible_and_flagged(clien
 
     group = ClaimGroup.objects.get(status="disputed")
     discuss(group, bob, "Kept for the record")
+    send_back(marked)  # the reviews are in: only a story sent back lets its reviewers remove spans
     for span in Span.objects.filter(group=group):
         span_delete(span=span, user=span.reviewer)
     client.force_login(alice)
@@ -181,6 +183,7 @@ def grow(story, reviewers: int, per_article: int, django_user_model):
         user = django_user_model.objects.create_user(f"reviewer{n}", password="x")
         user.groups.add(group)
         users.append(user)
+    story.reviewers.add(*users)
     articles = list(story.articles.all())
     labels = ["consistent", "conflicting", "unsupported"]
     for article in articles:
@@ -214,13 +217,14 @@ SIZES = [(2, 1), (6, 8)]
 
 
 @pytest.mark.parametrize(("reviewers", "per_article"), SIZES)
-def test_the_consensus_page_costs_nine_queries_for_an_editor_at_any_size(
+def test_the_consensus_page_costs_ten_queries_for_an_editor_at_any_size(
     client, story, erin, django_user_model, django_assert_num_queries, reviewers, per_article
 ):
     grow(story, reviewers, per_article, django_user_model)
     client.force_login(erin)
-    # session, user, the user's permissions (1), story, access flags, articles, groups, spans, nav count
-    with django_assert_num_queries(9):
+    # session, user, the user's permissions (1), story, access flags, articles, groups, the span rows,
+    # the shown claims' spans with their evidence, nav count
+    with django_assert_num_queries(10):
         response = page(client, story)
     groups = sum(len(section["groups"]) for section in response.context["sections"])
     assert groups == ClaimGroup.objects.filter(article__story=story).count() and groups >= 5 * per_article
@@ -228,12 +232,12 @@ def test_the_consensus_page_costs_nine_queries_for_an_editor_at_any_size(
 
 
 @pytest.mark.parametrize(("reviewers", "per_article"), SIZES)
-def test_the_consensus_page_costs_eight_queries_for_a_reviewer_at_any_size(
+def test_the_consensus_page_costs_nine_queries_for_a_reviewer_at_any_size(
     client, story, django_user_model, django_assert_num_queries, reviewers, per_article
 ):
     users = grow(story, reviewers, per_article, django_user_model)
     client.force_login(users[0])
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = page(client, story, disputed="1")
     assert response.status_code == 200
 
@@ -248,3 +252,51 @@ def test_the_queue_costs_seven_queries_at_any_size(
     with django_assert_num_queries(7):
         response = client.get(reverse("disputed-queue"))
     assert response.context["page"].paginator.count == ClaimGroup.objects.filter(status="disputed").count() > 0
+
+
+def test_a_claim_counts_reviewers_not_spans(client, story, alice, bob, carol):
+    """Alice marks a sentence and a phrase inside it with other labels: two claims, one vote each."""
+    a004 = story.articles.get(source_name__startswith="004")
+    clause = (
+        "delay the planned withdrawal of US forces, originally scheduled for September 2025, by at least three years"
+    )
+    mark(a004, alice, clause, "unsupported")
+    mark(a004, alice, "by at least three years", "consistent")
+    mark(a004, bob, "by at least three years", "consistent")
+    mark(a004, carol, "by at least three years", "conflicting")
+    phrase = ClaimGroup.objects.get(spans__quote="by at least three years", spans__reviewer=bob)
+    assert phrase.reviewer_count == 3 and phrase.status == "consensus" and phrase.label == "consistent"
+    assert phrase.spans.count() == 3
+    sentence = ClaimGroup.objects.get(spans__quote=clause)
+    assert sentence.spans.count() == 1 and sentence.status == "single"
+    review_submit(story=story, reviewer=alice)
+    client.force_login(alice)
+    page = client.get(reverse("story-consensus", args=[story.slug])).content.decode()
+    assert "2 of 3 reviewers agree" in page
+    assert "1 of 1 reviewer agree" in page
+
+
+def test_a_large_story_shows_its_claims_a_page_at_a_time_with_every_count(client, story, erin, django_user_model):
+    from factcheck.consensus.views import CLAIMS_PER_PAGE
+
+    grow(story, 2, 30, django_user_model)
+    total = ClaimGroup.objects.filter(article__story=story).count()
+    assert total > CLAIMS_PER_PAGE
+    client.force_login(erin)
+    first = page(client, story)
+    shown = [g.pk for s in first.context["sections"] for g in s["groups"]]
+    assert len(shown) == CLAIMS_PER_PAGE and first.context["counts"]["groups"] == total
+    body = first.content.decode()
+    assert f"Claims 1–{CLAIMS_PER_PAGE} of {total}" in body and "page=2" in body
+    second = page(client, story, page="2")
+    more = [g.pk for s in second.context["sections"] for g in s["groups"]]
+    assert more and not set(more) & set(shown)
+    # A filter keeps paging within what it matches, and the page links keep the filter.
+    filtered = page(client, story, label="conflicting", page="1")
+    assert all(
+        "conflicting" in (g.labels + [g.label, g.final_label])
+        for s in filtered.context["sections"]
+        for g in s["groups"]
+    )
+    if filtered.context["page"].has_next():
+        assert "label=conflicting&amp;page=2" in filtered.content.decode()

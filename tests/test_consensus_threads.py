@@ -5,17 +5,19 @@ from django.urls import reverse
 
 from factcheck.consensus.models import Comment
 from factcheck.review.models import ClaimGroup
-from factcheck.review.services import review_submit
+from factcheck.review.services import discussion_open, review_submit
 from tests.factories import mark
 
 
 @pytest.fixture
-def group(story, alice, bob):
+def group(story, alice, bob, erin):
+    """Both reviewers submitted, and the editor opened the story for discussion (where verdicts may change)."""
     article = story.articles.get(source_name__startswith="004")
     mark(article, alice, "by at least three years", "conflicting")
     mark(article, bob, "at least three years", "consistent")
     for reviewer in (alice, bob):
         review_submit(story=story, reviewer=reviewer)
+    discussion_open(story=story, editor=erin)
     return ClaimGroup.objects.get()
 
 

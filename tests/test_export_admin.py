@@ -13,7 +13,7 @@ from factcheck.articles.cleaning import clean_article
 from factcheck.articles.models import Article, Story, StoryState
 from factcheck.exports.columns import HEADERS
 from factcheck.review.models import Span
-from tests.factories import approve, download_csv, mark, read_csv
+from tests.factories import approve, assign, download_csv, mark, read_csv
 
 EXPORT_URL = "/admin/review/span/export/"
 IMPORT_URL = "/admin/articles/article/import/"
@@ -42,6 +42,7 @@ def test_the_admin_exports_the_filtered_verdicts_as_csv_with_the_same_cells_as_t
 
 def test_the_admin_exports_xlsx_with_formula_safe_text_cells(client, erin, alice):
     story = Story.objects.create(title="Sheet", slug="sheet", state=StoryState.IN_REVIEW)
+    assign(story)
     body = "=SUM(A1:A9) was typed by the minister."
     article = Article.objects.create(story=story, title="=cmd|' /C calc'!A0", raw_text=body, body=body)
     mark(article, alice, "=SUM(A1:A9)", note="@risky")

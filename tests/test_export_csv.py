@@ -12,7 +12,7 @@ from factcheck.exports.columns import HEADERS, verdict_records
 from factcheck.exports.selectors import export_spans, parse_filters
 from factcheck.review.models import Span
 from factcheck.review.services import EvidenceRef, span_create
-from tests.factories import approve, download_csv, mark, mark_many, put, read_csv, trimmed
+from tests.factories import approve, assign, download_csv, mark, mark_many, put, read_csv, trimmed
 
 URL = reverse("export-verdicts-csv")
 
@@ -20,6 +20,7 @@ URL = reverse("export-verdicts-csv")
 def test_it_has_one_row_per_approved_verdict_with_every_column(client, erin, verdicts, story, alice):
     # A verdict on a story still in review stays out of the default export.
     draft = Story.objects.create(title="Draft story", slug="draft-story", state=StoryState.IN_REVIEW)
+    assign(draft)
     other = Article.objects.create(story=draft, title="Other", raw_text="Some text here.", body="Some text here.")
     mark(other, alice, "text")
     put(draft, StoryState.DRAFT)
@@ -76,6 +77,7 @@ FORMULAS = ["=1+1", "+44 20 7946 0000", "-2", "@SUM(A1)", "\tcmd", "\rline", '=H
 @pytest.mark.parametrize("text", FORMULAS)
 def test_a_cell_that_starts_like_a_formula_gets_a_leading_apostrophe(client, erin, alice, text):
     story = Story.objects.create(title="Formulas", slug="formulas", state=StoryState.IN_REVIEW)
+    assign(story)
     body = f"{text} is what the minister said, verbatim."
     article = Article.objects.create(story=story, title=text, outlet="@outlet", raw_text=body, body=body)
     # A quote never begins with white space (the server refuses it); a note keeps it as typed.
@@ -107,6 +109,7 @@ HARD = [
 
 def test_quotes_commas_line_breaks_emoji_and_right_to_left_text_round_trip(client, erin, alice):
     story = Story.objects.create(title="Round trip", slug="round-trip", state=StoryState.IN_REVIEW)
+    assign(story)
     body = "\n".join(HARD)
     article = Article.objects.create(story=story, title='Title, with "quotes"', raw_text=body, body=body)
     for text in HARD:
@@ -147,6 +150,7 @@ def test_the_excel_option_starts_with_a_bom_and_nothing_else_changes(client, eri
 
 def test_filters_pick_story_state_and_dates(client, erin, alice, verdicts, story):
     draft = Story.objects.create(title="A draft", slug="a-draft", state=StoryState.IN_REVIEW)
+    assign(draft)
     article = Article.objects.create(story=draft, title="Draft article", raw_text="Words in a draft.", body="Words.")
     old = mark(article, alice, "Words")
     put(draft, StoryState.DRAFT)

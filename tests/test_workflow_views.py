@@ -49,7 +49,6 @@ def test_reviewers_see_the_reason_and_resume_the_review(client, alice, erin, sto
     ("state", "target", "status", "message"),
     [
         (S.READY, "approved", 400, "“Approve” is for editors only."),
-        (S.DRAFT, "ready", 400, "cannot be moved to “ready for approval”"),
         (S.IN_REVIEW, "bogus", 400, "“bogus” is not a review state."),
     ],
 )
@@ -96,3 +95,11 @@ def test_the_move_endpoint_hides_stories_from_users_without_a_role_and_takes_onl
     response = client.post(url(story), {"target": "in_review", "seen_version": 1})
     assert response.status_code == 302 and "/accounts/login/" in response.url
     assert Story.objects.get(pk=story.pk).state == S.DRAFT
+
+
+def test_a_reviewers_move_on_a_draft_is_a_404_like_a_guessed_story(client, alice, draft_story):
+    client.force_login(alice)
+    response = client.post(url(draft_story), {"target": "ready", "seen_version": draft_story.version})
+    assert response.status_code == 404
+    assert client.post("/stories/no-such-story/review-state/", {"target": "ready"}).status_code == 404
+    assert Story.objects.get(pk=draft_story.pk).state == S.DRAFT

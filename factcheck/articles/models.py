@@ -72,8 +72,16 @@ class Story(models.Model):
     quorum = models.PositiveSmallIntegerField(default=2)
     majority = models.FloatField(default=0.5)
     created_at = models.DateTimeField(default=timezone.now)
+    # Who reviews it: a reviewer sees, reads and marks only the stories assigned to them (review/access.py).
+    reviewers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="assigned_stories", help_text="The reviewers who check it."
+    )
+    due_date = models.DateField(null=True, blank=True, help_text="When the reviews should be in; shown to reviewers.")
+    # Set when an editor sends the story back or reopens it: reviews submitted before are no longer final,
+    # and their reviewers may change their spans again (review/access.py, reviewer_standing).
+    review_reopened_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["review_reopened_at"])
 
     class Meta:
         verbose_name_plural = "stories"
@@ -99,12 +107,17 @@ class Story(models.Model):
     @property
     def is_open_for_review(self) -> bool:
         """Reviewers may add and change spans only while the story is being reviewed (not while a draft)."""
-        return self.state in (StoryState.IN_REVIEW, StoryState.CHANGES_REQUESTED)
+        return self.state in OPEN_FOR_REVIEW
 
     @property
     def is_frozen(self) -> bool:
         """Ready for approval or approved: nothing the published result depends on may change."""
         return self.state in FROZEN_STATES
+
+
+# Reviewers mark stories in these states; they may read, not change, those past them; a draft is not theirs yet.
+OPEN_FOR_REVIEW = (StoryState.IN_REVIEW, StoryState.CHANGES_REQUESTED)
+SHOWN_TO_REVIEWERS = (*OPEN_FOR_REVIEW, StoryState.READY, StoryState.APPROVED)
 
 
 class BodyFrozen(ValidationError):

@@ -16,20 +16,32 @@ def story_groups(*, story: Story) -> QuerySet[ClaimGroup]:
     """The story's claim groups for the consensus page, in reading order, with their comment counts."""
     return (
         ClaimGroup.objects.filter(article__story=story)
+        # Only what the page shows: a thousand groups cost less without their notes and times.
+        .only("pk", "article_id", "start", "end", "status", "label", "reviewer_count", "final_label")
         .annotate(comment_count=Count("comments"))
         .order_by("article_id", "start", "end", "pk")
     )
 
 
-def story_spans(*, story: Story) -> QuerySet[Span]:
-    """Every grouped span of the story with its reviewer and its first piece of evidence.
+def story_span_rows(*, story: Story):
+    """Every grouped span of the story as a plain row, for the alphas, counts and filters:
+    (pk, article_id, group_id, reviewer_id, reviewer's username, label, start, end)."""
+    return (
+        Span.objects.filter(article__story=story, group__isnull=False)
+        .order_by()
+        .values_list("pk", "article_id", "group_id", "reviewer_id", "reviewer__username", "label", "start", "end")
+    )
 
-    The page's columns and its alpha come from these. The evidence comes as subqueries in the same
-    query (which article, which words, how many), so the page stays at one query for all spans.
+
+def story_spans(*, story: Story, groups: list[int]) -> QuerySet[Span]:
+    """The spans of the claim groups `groups` with their reviewer and their first piece of evidence.
+
+    The page's cells come from these. The evidence comes as subqueries in the same query (which
+    article, which words, how many), so the page stays at one query for all the claims it shows.
     """
     first = Evidence.objects.filter(span=OuterRef("pk")).order_by("article_id", "start", "pk")
     return (
-        Span.objects.filter(article__story=story, group__isnull=False)
+        Span.objects.filter(article__story=story, group__in=groups)
         .select_related("reviewer")
         .annotate(
             evidence_quote=Subquery(first.values("quote")[:1]),

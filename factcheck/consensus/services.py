@@ -44,9 +44,11 @@ def comment_create(*, group: ClaimGroup, author, text: str) -> Comment:
 def verdict_change(*, span: Span, reviewer, label: str, note: str) -> Span:
     """A reviewer changes their own verdict after the discussion; Span's history keeps the old one.
 
-    span_update holds the rules (their own span, the story open for review).
+    span_update holds the rules (their own span, the story open for review, assigned). A submitted
+    review's verdicts are frozen, except here once an editor opened the story for discussion: a change
+    argued in the thread, kept in the span's history.
     """
-    return span_update(span=span, user=reviewer, label=label, note=note)
+    return span_update(span=span, user=reviewer, label=label, note=note, discussion_change=True)
 
 
 def group_decide(*, group: ClaimGroup, editor, final_label: str, final_note: str, version: int) -> ClaimGroup:

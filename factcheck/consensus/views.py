@@ -1,11 +1,13 @@
 """Consensus screens: a story's claim groups side by side, one group with its thread and decision, the queue."""
 
+import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -66,7 +68,21 @@ class Cell:
     spans: list
 
 
-def _group_rows(groups: list[ClaimGroup], spans: list[Span], reviewers: list, bodies: dict[int, str]) -> None:
+def _group_figures(groups: list[ClaimGroup], rows: list[tuple]) -> None:
+    """Labels and agreeing reviewers for every group, from the light span rows (filters and counts need them)."""
+    by_group: dict[int, list[tuple]] = defaultdict(list)
+    for row in rows:
+        by_group[row[2]].append(row)
+    for group in groups:
+        mine = by_group.get(group.pk, [])
+        # The same one-vote-per-reviewer reading as the rule that set the group's status.
+        votes = list(reviewer_votes([Vote(r[3], r[5], r[6], r[7]) for r in mine]).values())
+        group.labels = sorted({r[5] for r in mine})
+        group.agreeing = max((votes.count(label) for label in set(votes)), default=0)
+
+
+def _group_cells(groups: list[ClaimGroup], spans: list[Span], reviewers: list, bodies: dict[int, str]) -> None:
+    """The shown groups' cells: each reviewer's span (with its evidence) in the group, clipped for the table."""
     by_group: dict[int, list[Span]] = defaultdict(list)
     for span in spans:
         by_group[span.group_id].append(span)
@@ -82,10 +98,20 @@ def _group_rows(groups: list[ClaimGroup], spans: list[Span], reviewers: list, bo
             span.short_quote = "" if span.quote == group.claim else clip(span.quote, 70)
             span.short_note = clip(span.note, 90)
             span.label_text = LABEL_TEXT.get(span.label, span.label)
-        # The same one-vote-per-reviewer reading as the rule that set the group's status.
-        votes = list(reviewer_votes(Vote(s.reviewer_id, s.label, s.start, s.end) for s in mine).values())
-        group.labels = sorted({span.label for span in mine})
-        group.agreeing = max((votes.count(label) for label in set(votes)), default=0)
+
+
+@dataclass(frozen=True)
+class Reviewer:
+    pk: int
+    username: str
+
+    def get_username(self) -> str:
+        return self.username
+
+
+# Claims per page: with 5,000 spans the page renders a page of claims, never the whole story at once,
+# while its counts, filters and alphas still cover every claim (bench/consensus.py measures it).
+CLAIMS_PER_PAGE = 50
 
 
 @login_required
@@ -110,37 +136,65 @@ def story_consensus(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "consensus/story.html", context, status=status)
 
     every_group = list(selectors.story_groups(story=story))
-    spans = list(selectors.story_spans(story=story))
-    reviewers = sorted({span.reviewer_id: span.reviewer for span in spans}.values(), key=lambda r: r.get_username())
-    _group_rows(every_group, spans, reviewers, {article.pk: article.body for article in articles})
+    # Light rows for every span: alphas, counts, filters; full spans only for the claims shown.
+    rows = list(selectors.story_span_rows(story=story))
+    reviewers = sorted({Reviewer(r[3], r[4]) for r in rows}, key=lambda r: (r.username, r.pk))
+    _group_figures(every_group, rows)
     # Filtering the loaded groups rather than in SQL keeps the story-wide counts free and the queries constant.
-    groups = [group for group in every_group if _matches(group, filters)]
-    agreement = agreement_from_rows(
-        (span.article_id, span.group_id, span.reviewer_id, span.label, span.start, span.end) for span in spans
+    order = {article.pk: index for index, article in enumerate(articles)}
+    groups = sorted(
+        (group for group in every_group if _matches(group, filters)),
+        key=lambda g: (order.get(g.article_id, 0), g.start, g.end, g.pk),
     )
+    page = Paginator(groups, CLAIMS_PER_PAGE).get_page(request.GET.get("page"))
+    shown_groups = list(page.object_list)
+    spans = list(selectors.story_spans(story=story, groups=[g.pk for g in shown_groups]))
+    _group_cells(shown_groups, spans, reviewers, {article.pk: article.body for article in articles})
+    agreement = agreement_from_rows((r[1], r[2], r[3], r[5], r[6], r[7]) for r in rows)
     by_article: dict[int, list[ClaimGroup]] = defaultdict(list)
-    for group in groups:
+    for group in shown_groups:
         by_article[group.article_id].append(group)
     sections = [
         {"article": article, "groups": by_article.get(article.pk, []), "agreement": agreement.for_article(article.pk)}
         for article in articles
         if filters.article in (None, article.pk)
-        # While filtering, an article with nothing to show is noise (unless it is the one asked for).
-        and (by_article.get(article.pk) or not filters.active or filters.article == article.pk)
+        # An article with nothing on this page is noise (unless it is the one asked for, or nothing is marked).
+        and (by_article.get(article.pk) or filters.article == article.pk or (not filters.active and not groups))
     ]
-    rows = [
-        (s.article_id, s.group_id, s.reviewer_id, s.label, s.start, s.end, s.reviewer.get_username()) for s in spans
-    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    # The glance's rows: (article, group, reviewer, label, start, end, reviewer's name) for every span.
+    glance_rows = [(r[1], r[2], r[3], r[5], r[6], r[7], r[4]) for r in rows]
     context.update(
-        glance=glance(rows, articles),
+        glance=_glance(story, glance_rows, articles),
         sections=sections,
         reviewers=reviewers,
         agreement=agreement,
         shown=len(groups),
+        page=page,
+        page_query=query.urlencode(),
         counts=_counts(every_group),
     )
     template = "consensus/story.html#groups" if request.htmx else "consensus/story.html"
     return render(request, template, context, status=status)
+
+
+GLANCE_TTL = 3600
+
+
+def _glance(story, rows: list[tuple], articles: list):
+    """The glance's charts, cached on exactly the rows they are drawn from, so never stale.
+
+    Its bootstrap intervals cost about half a second at 5,000 spans; the rows are read anyway, and
+    hashing them costs a millisecond, so a page seen again after no verdict changed skips the work.
+    """
+    digest = hashlib.sha256(repr((rows, [(a.pk, a.title) for a in articles])).encode()).hexdigest()
+    key = f"consensus-glance:{story.pk}:{digest}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = glance(rows, articles)
+        cache.set(key, figures, GLANCE_TTL)
+    return figures
 
 
 def _matches(group: ClaimGroup, filters: Filters) -> bool:

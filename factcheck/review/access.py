@@ -4,17 +4,22 @@ Roles are permissions, granted to the Reviewers and Editors groups by data migra
 (articles/0003_workflow_roles): a reviewer may submit a story's review, an editor may approve it.
 Asking costs no query once the user's permissions are cached (factcheck/permissions.py).
 Every lookup answers a guessed id and an object the user may not see with the same 404.
+
+Assignment. Editors see every story. A reviewer sees only the stories assigned to them
+(Story.reviewers) that are open for review or past it (in review, changes requested, ready for
+approval, approved); a draft is nobody's but the editors'. The services apply the same rule to
+writes (reviewer_standing), so a span posted to a story one may not see is refused there too.
 """
 
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from factcheck.articles.models import Article, Story
+from factcheck.articles.models import SHOWN_TO_REVIEWERS, Article, Story
 from factcheck.review.models import ClaimGroup, Discussion, ReviewSubmission, Span
 
 REVIEWER = "articles.submit_story"
@@ -51,6 +56,56 @@ def reviewers() -> QuerySet:
         .distinct()
         .order_by("username")
     )
+
+
+# ---- assignment -------------------------------------------------------------------------------
+
+
+def story_q(user, prefix: str = "") -> Q:
+    """A condition on stories (or, with `prefix` such as "article__story__", on rows below them): `user` may read it."""
+    if not can_read(user):
+        return Q(pk__in=[])
+    if is_editor(user):
+        return Q()
+    return Q(**{f"{prefix}reviewers": user.pk, f"{prefix}state__in": SHOWN_TO_REVIEWERS})
+
+
+def stories_for(user) -> QuerySet[Story]:
+    """The stories `user` may see: every story for an editor, the assigned and shown ones for a reviewer."""
+    return Story.objects.filter(story_q(user))
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a reviewer stands on a story for writing: assigned to it, and whether their review is in."""
+
+    assigned: bool
+    submitted: bool  # a review submitted since the story was last sent back or reopened: their spans are frozen
+
+
+def current_submission_q(*, story_id, user) -> Q:
+    """True when `user` submitted their review of story `story_id` in the current round (see Standing)."""
+    return Q(
+        Exists(
+            ReviewSubmission.objects.filter(story_id=story_id, reviewer_id=user.pk).filter(
+                Q(story__review_reopened_at__isnull=True) | Q(submitted_at__gte=F("story__review_reopened_at"))
+            )
+        )
+    )
+
+
+def reviewer_standing(*, story: Story, user) -> Standing:
+    """`user`'s assignment and submission on `story`, in one query."""
+    flags = (
+        Story.objects.filter(pk=story.pk)
+        .annotate(
+            assigned=Exists(Story.reviewers.through.objects.filter(story_id=OuterRef("pk"), user_id=user.pk)),
+            submitted=current_submission_q(story_id=OuterRef("pk"), user=user),
+        )
+        .values("assigned", "submitted")
+        .get()
+    )
+    return Standing(**flags)
 
 
 # ---- the blind phase ---------------------------------------------------------------------------
@@ -104,24 +159,18 @@ def story_access(*, story: Story, user) -> StoryAccess:
 
 
 def get_story_for_user(request: HttpRequest, slug: str) -> Story:
-    if not can_read(request.user):
-        raise Http404("No such story.")
-    return get_object_or_404(Story, slug=slug)
+    return get_object_or_404(stories_for(request.user), slug=slug)
 
 
 def get_article_for_user(request: HttpRequest, pk: int) -> Article:
-    if not can_read(request.user):
-        raise Http404("No such article.")
-    return get_object_or_404(Article.objects.select_related("story"), pk=pk)
+    articles = Article.objects.filter(story_q(request.user, "story__")).select_related("story")
+    return get_object_or_404(articles, pk=pk)
 
 
 def get_span_for_user(request: HttpRequest, pk: int) -> Span:
-    """The user's own span; anyone else's, or a guessed id, is a 404."""
-    if not can_read(request.user):
-        raise Http404("No such span.")
-    return get_object_or_404(
-        Span.objects.select_related("article__story").prefetch_related("evidence"), pk=pk, reviewer=request.user
-    )
+    """The user's own span on a story they may see; anyone else's, or a guessed id, is a 404."""
+    spans = Span.objects.filter(story_q(request.user, "article__story__"), reviewer=request.user)
+    return get_object_or_404(spans.select_related("article__story").prefetch_related("evidence"), pk=pk)
 
 
 def get_group_for_user(request: HttpRequest, pk: int) -> ClaimGroup:
@@ -134,7 +183,7 @@ def get_group_for_user(request: HttpRequest, pk: int) -> ClaimGroup:
     if not can_read(user):
         raise Http404("No such claim.")
     group = (
-        ClaimGroup.objects.filter(pk=pk)
+        ClaimGroup.objects.filter(story_q(user, "article__story__"), pk=pk)
         .filter(unblinded_q(story_id=OuterRef("article__story_id"), user=user))
         .select_related("article__story", "decided_by")
         .first()

@@ -1,6 +1,6 @@
 """Grouping: which spans of an article are the same claim, and keeping the stored claim groups in step.
 
-The rule. Two spans of the same article are linked when they overlap and the characters they share
+The link. Two spans of the same article are linked when they overlap and the characters they share
 make up at least ``FACTCHECK_GROUP_MIN_OVERLAP`` (default 0.5) of a measure set by
 ``FACTCHECK_GROUP_OVERLAP``:
 
@@ -10,10 +10,20 @@ make up at least ``FACTCHECK_GROUP_MIN_OVERLAP`` (default 0.5) of a measure set 
 - ``"union"``: of the characters both cover together (the Jaccard index of the two ranges); stricter,
   for stories where reviewers mark long passages that hold several claims.
 
-A claim group is a connected set of linked spans (single linkage), so A~B and B~C put A, B and C in
-one group even if A and C barely touch.
-Connected components do not depend on the order the spans are looked at, so the groups never depend
-on the order spans arrive in (tests/test_consensus_grouping.py proves it with hypothesis).
+The groups. A claim group holds at most one span per reviewer, and every two spans in it are linked
+(complete linkage): a group never chains through a third span, and a reviewer's sentence and the
+words she marked inside it are separate claims. Where spans compete, best overlap goes first:
+
+1. every linked pair of spans of different reviewers is a candidate, ranked by its overlap under the
+   measure, then by its Jaccard index (so an exact match beats a word inside a sentence), then by
+   position (the pair's starts and ends, then the reviewers, then the keys);
+2. in that order, a pair joins its two groups when the joined group would still hold one span per
+   reviewer and every two of its spans are linked; otherwise the pair is skipped.
+
+The ranking looks only at the spans themselves, so the groups never depend on the order spans arrive
+in or on the database that stores them (tests/test_consensus_grouping.py proves it with hypothesis).
+Spans of different groups that overlap are grouped only within their overlap chain (a run of spans each
+overlapping the next): a write regroups that chain, never the whole article (regroup_around).
 
 Identity. Stored groups carry threads and decisions, so regrouping reuses them: each new component
 takes the stored group that holds most of its spans (then the one whose range overlaps it most, then
@@ -28,7 +38,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from factcheck.articles.models import Article
@@ -71,36 +81,69 @@ class Item:
     key: Hashable
     start: int
     end: int
+    # Whose span it is: a group holds at most one item per owner. None: an owner of its own.
+    owner: Hashable = None
+
+
+def _rank(a: Item, b: Item, measure: str) -> tuple:
+    """The order in which linked pairs are tried: best overlap first, then Jaccard, then position."""
+    first, second = sorted((a, b), key=lambda item: (item.start, item.end, repr(item.owner), repr(item.key)))
+    return (
+        -overlap_ratio((a.start, a.end), (b.start, b.end), measure),
+        -overlap_ratio((a.start, a.end), (b.start, b.end), "union"),
+        first.start,
+        first.end,
+        second.start,
+        second.end,
+        repr(first.owner),
+        repr(second.owner),
+        repr(first.key),
+        repr(second.key),
+    )
 
 
 def cluster(items: Iterable[Item], threshold: float | None = None, measure: str | None = None) -> list[list[Hashable]]:
     """The groups of `items` under the rule above, each a sorted list of keys, in reading order."""
     threshold = min_overlap() if threshold is None else threshold
     measure = overlap_measure() if measure is None else measure
-    ordered = sorted(items, key=lambda item: (item.start, item.end, repr(item.key)))
-    parent = list(range(len(ordered)))
+    ordered = sorted(items, key=lambda item: (item.start, item.end, repr(item.owner), repr(item.key)))
 
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
+    def owner(i: int) -> Hashable:
+        return ("own", i) if ordered[i].owner is None else ("is", ordered[i].owner)
+
+    def link(i: int, j: int) -> bool:
+        return linked((ordered[i].start, ordered[i].end), (ordered[j].start, ordered[j].end), threshold, measure)
 
     # A sweep over spans sorted by start: only spans still open at `start` can overlap it.
+    pairs = []
     open_spans: list[int] = []
     for i, item in enumerate(ordered):
         open_spans = [j for j in open_spans if ordered[j].end > item.start]
         for j in open_spans:
-            if linked((ordered[j].start, ordered[j].end), (item.start, item.end), threshold, measure):
-                parent[root(i)] = root(j)
+            if owner(i) != owner(j) and link(i, j):
+                pairs.append((_rank(ordered[j], item, measure), j, i))
         open_spans.append(i)
+    pairs.sort()
 
-    members: dict[int, list[Item]] = defaultdict(list)
-    for i, item in enumerate(ordered):
-        members[root(i)].append(item)
-    groups = [sorted(group, key=lambda item: (item.start, item.end, repr(item.key))) for group in members.values()]
-    groups.sort(key=lambda group: (min(m.start for m in group), max(m.end for m in group), repr(group[0].key)))
-    return [[member.key for member in group] for group in groups]
+    group_of = list(range(len(ordered)))
+    members: dict[int, list[int]] = {i: [i] for i in range(len(ordered))}
+    for _, i, j in pairs:
+        a, b = group_of[i], group_of[j]
+        if a == b:
+            continue
+        if {owner(m) for m in members[a]} & {owner(m) for m in members[b]}:
+            continue  # one span per reviewer per claim
+        if not all(link(m, n) for m in members[a] for n in members[b]):
+            continue  # every two spans of a claim are linked: no chaining through a third
+        if len(members[a]) < len(members[b]):
+            a, b = b, a
+        for m in members[b]:
+            group_of[m] = a
+        members[a].extend(members.pop(b))
+
+    groups = [sorted(group) for group in members.values()]
+    groups.sort(key=lambda group: (min(ordered[m].start for m in group), max(ordered[m].end for m in group), group[0]))
+    return [[ordered[m].key for m in group] for group in groups]
 
 
 @dataclass
@@ -122,28 +165,59 @@ def _keeps_something(group: ClaimGroup) -> bool:
     return bool(group.comment_count or group.final_label or group.decided_at)
 
 
-@transaction.atomic
-def regroup_article(*, article: Article) -> None:
-    """Bring the stored claim groups of `article` in line with its spans. Called after every span write."""
+SPAN_FIELDS = ("pk", "reviewer_id", "start", "end", "label", "group_id")
+
+
+def _lock(article: Article) -> dict:
     # One regrouping per article at a time (PostgreSQL row lock; SQLite already serialises writers).
-    story = (
+    return (
         Article.objects.select_for_update(of=("self",))
         .filter(pk=article.pk)
         .values("story__quorum", "story__majority")
         .get()
     )
+
+
+@transaction.atomic
+def regroup_article(*, article: Article) -> None:
+    """Bring every stored claim group of `article` in line with its spans (`manage.py regroup`, a changed rule)."""
+    story = _lock(article)
+    rows = {row.pk: row for row in (_SpanRow(*values) for values in article.spans.values_list(*SPAN_FIELDS))}
+    groups = ClaimGroup.objects.filter(article=article)
+    _regroup(article, story, rows, groups)
+
+
+@transaction.atomic
+def regroup_around(*, article: Article, start: int, end: int) -> None:
+    """Regroup only the overlap chain around [start, end): what a span written there can change.
+
+    Spans that share no character with the chain cannot be linked to any span in it, so the groups
+    outside it stay as they are; a verdict saved on a long article costs what its neighbourhood costs.
+    The chain is found by widening [start, end) to every span overlapping it until nothing more does
+    (usually one or two queries).
+    """
+    story = _lock(article)
+    rows: dict[int, _SpanRow] = {}
+    low, high = start, end
+    while True:
+        found = article.spans.filter(start__lt=high, end__gt=low).exclude(pk__in=list(rows)).values_list(*SPAN_FIELDS)
+        fresh = [_SpanRow(*values) for values in found]
+        if not fresh:
+            break
+        rows.update((row.pk, row) for row in fresh)
+        low, high = min(low, *(r.start for r in fresh)), max(high, *(r.end for r in fresh))
+    held = {row.group_id for row in rows.values() if row.group_id is not None}
+    groups = ClaimGroup.objects.filter(Q(start__lt=high, end__gt=low) | Q(pk__in=held), article=article)
+    _regroup(article, story, rows, groups)
+
+
+def _regroup(article: Article, story: dict, rows: dict[int, _SpanRow], groups) -> None:
+    """Group `rows` and match the groups to the stored `groups` (every stored group they can touch)."""
     threshold, measure = min_overlap(), overlap_measure()
-    rows = {
-        row.pk: row
-        for row in (
-            _SpanRow(*values)
-            for values in article.spans.values_list("pk", "reviewer_id", "start", "end", "label", "group_id")
-        )
-    }
-    stored = {g.pk: g for g in ClaimGroup.objects.filter(article=article).annotate(comment_count=Count("comments"))}
+    stored = {g.pk: g for g in groups.annotate(comment_count=Count("comments"))}
     components = [
         [rows[pk] for pk in keys]
-        for keys in cluster([Item(r.pk, r.start, r.end) for r in rows.values()], threshold, measure)
+        for keys in cluster([Item(r.pk, r.start, r.end, r.reviewer_id) for r in rows.values()], threshold, measure)
     ]
 
     # Each component takes the stored group holding most of its spans; ties go to the closer range, then the older.

@@ -2,9 +2,11 @@
 
 Semantics (Story.quorum, Story.majority):
 
-- A reviewer casts one vote per group. When a reviewer has several spans in the same group, their
-  vote is the label of their longest span (ties: the earliest start, then the label's name), so the
-  vote depends on what they marked, never on the order it was saved in.
+- A reviewer casts one vote per group: the grouping (review/grouping.py) puts at most one span of
+  each reviewer in a group, so a reviewer who marked a sentence and words inside it has separate
+  claims, never two votes in one. Counts are of reviewers, never of spans. (Should rows ever hold
+  two spans of one reviewer, say before `manage.py regroup`, the longest counts; ties: the earliest
+  start, then the label's name, never the order of saving.)
 - One reviewer only: the group is ``single``, whatever the quorum. One opinion is never a consensus.
 - Two or more reviewers: the group has a ``consensus`` label when at least ``quorum`` reviewers voted
   and the most chosen label holds strictly more than ``majority`` of the votes, and no other label
@@ -20,6 +22,7 @@ span can always be saved; forms that set the rule call check_rule() to refuse no
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from factcheck.review.models import GroupStatus
 
@@ -27,8 +30,8 @@ DEFAULT_QUORUM = 2
 DEFAULT_MAJORITY = 0.5
 
 
-@dataclass(frozen=True)
-class Vote:
+class Vote(NamedTuple):
+    # A tuple, not a dataclass: the consensus page builds one per span, 5,000 at a time.
     reviewer_id: int
     label: str
     start: int

@@ -5,12 +5,13 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from factcheck.articles.models import Article, Story, check_not_frozen
 from factcheck.refusals import NotAllowed
-from factcheck.review.access import is_editor, is_reviewer
-from factcheck.review.grouping import regroup_article
+from factcheck.review.access import is_editor, is_reviewer, reviewer_standing
+from factcheck.review.grouping import regroup_around
 from factcheck.review.models import Discussion, Evidence, Label, ReviewSubmission, Span
 from factcheck.review.offsets import OffsetError, check_span, context
 
@@ -26,6 +27,11 @@ class EvidenceRef:
 CLOSED = "This story is no longer open for review ({state}): verdicts cannot be added, changed or removed."
 NO_ROLE = "Only reviewers can record verdicts."
 NOT_YOURS = "Only the reviewer who marked a span can change or remove it."
+NOT_ASSIGNED = "You are not assigned to review this story."
+FROZEN = (
+    "You submitted your review of this story: your verdicts on it are final and read-only, "
+    "until an editor sends the story back or reopens it."
+)
 
 
 def _check_open(story: Story) -> None:
@@ -40,10 +46,27 @@ def _check_marker(user) -> None:
         raise NotAllowed(NO_ROLE)
 
 
-def check_span_change(*, span: Span, user, editor_may: bool = False) -> None:
+def _check_standing(story: Story, user, *, discussion_change: bool = False) -> None:
+    """A reviewer writes only on a story assigned to them, and not once their review of it is submitted.
+
+    An editor correcting a verdict at the desk is neither. `discussion_change`: a verdict changed in a
+    claim's thread once an editor opened the story for discussion, which the freeze does not cover.
+    """
+    if is_editor(user) and not is_reviewer(user):
+        return
+    standing = reviewer_standing(story=story, user=user)
+    if not standing.assigned:
+        raise NotAllowed(NOT_ASSIGNED)
+    if standing.submitted and not (discussion_change and Discussion.objects.filter(story=story).exists()):
+        raise NotAllowed(FROZEN)
+
+
+def check_span_change(*, span: Span, user, editor_may: bool = False, discussion_change: bool = False) -> None:
     """Raise NotAllowed unless `user` may change `span` now (the rule span_update and span_delete apply)."""
     _check_owner(span, user, editor_may=editor_may)
     _check_open(span.article.story)
+    if span.reviewer_id == user.pk:
+        _check_standing(span.article.story, user, discussion_change=discussion_change)
 
 
 def _check_owner(span: Span, user, *, editor_may: bool = False) -> None:
@@ -101,6 +124,7 @@ def span_create(
     """
     _check_marker(reviewer)
     _check_open(article.story)
+    _check_standing(article.story, reviewer)
     _check_offsets(article.body, start, end, quote)
     _check_label(label)
     evidence = list(evidence)  # read twice when the span already exists
@@ -125,18 +149,26 @@ def span_create(
     if not created:
         # The reviewer's latest verdict, note and evidence win; dropping them silently lost work.
         return span_update(span=span, user=reviewer, label=label, note=note, evidence=evidence), False
-    regroup_article(article=article)
+    regroup_around(article=article, start=start, end=end)
     return span, True
 
 
 @transaction.atomic
-def span_update(*, span: Span, user, label: str, note: str, evidence: Iterable[EvidenceRef] | None = None) -> Span:
+def span_update(
+    *,
+    span: Span,
+    user,
+    label: str,
+    note: str,
+    evidence: Iterable[EvidenceRef] | None = None,
+    discussion_change: bool = False,
+) -> Span:
     """`user` changes a verdict; evidence, when given, replaces the span's evidence.
 
-    Refused unless the story is open for review and `user` is the span's reviewer (or an editor
-    correcting it at the desk; the history names who changed it).
+    Refused unless the story is open for review and `user` is the span's reviewer, assigned and not
+    yet submitted (or an editor correcting it at the desk; the history names who changed it).
     """
-    check_span_change(span=span, user=user, editor_may=True)
+    check_span_change(span=span, user=user, editor_may=True, discussion_change=discussion_change)
     _check_label(label)
     span.label = label
     span.note = note if note.strip() else ""
@@ -145,7 +177,7 @@ def span_update(*, span: Span, user, label: str, note: str, evidence: Iterable[E
         rows = _evidence_rows(span, evidence)
         span.evidence.all().delete()
         bulk_create_with_history(rows, Evidence)
-    regroup_article(article=span.article)
+    regroup_around(article=span.article, start=span.start, end=span.end)
     return span
 
 
@@ -155,7 +187,7 @@ def span_delete(*, span: Span, user) -> None:
     check_span_change(span=span, user=user)
     span.evidence.all().delete()
     span.delete()
-    regroup_article(article=span.article)
+    regroup_around(article=span.article, start=span.start, end=span.end)
 
 
 # ---- the blind phase ---------------------------------------------------------------------------
@@ -165,8 +197,18 @@ def review_submit(*, story: Story, reviewer) -> tuple[ReviewSubmission, bool]:
     """A reviewer ends their blind review of `story`; submitting twice keeps the first time."""
     if not is_reviewer(reviewer):
         raise NotAllowed("Only reviewers submit reviews.")
-    # get_or_create: of two clicks racing, the first submission stands and the second finds it.
-    return ReviewSubmission.objects.get_or_create(story=story, reviewer=reviewer)
+    standing = reviewer_standing(story=story, user=reviewer)
+    if not standing.assigned:
+        raise NotAllowed(NOT_ASSIGNED)
+    if standing.submitted:
+        return ReviewSubmission.objects.get(story=story, reviewer=reviewer), False
+    # get_or_create: of two clicks racing, the first submission stands and the second finds it. A review
+    # submitted before the story was sent back is submitted again: the new time freezes the spans again.
+    submission, created = ReviewSubmission.objects.get_or_create(story=story, reviewer=reviewer)
+    if not created:
+        ReviewSubmission.objects.filter(pk=submission.pk).update(submitted_at=timezone.now())
+        submission.refresh_from_db()
+    return submission, True
 
 
 def discussion_open(*, story: Story, editor) -> tuple[Discussion, bool]:

@@ -13,7 +13,7 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 from factcheck.articles.models import Article
 from factcheck.refusals import Refused, refusal
 from factcheck.review import services
-from factcheck.review.access import get_article_for_user, get_span_for_user, is_reviewer
+from factcheck.review.access import get_article_for_user, get_span_for_user, is_reviewer, reviewer_standing
 from factcheck.review.forms import SpanCreateForm, SpanUpdateForm
 from factcheck.review.models import Label, Span
 from factcheck.review.segments import CUES
@@ -32,13 +32,17 @@ def _context(request: HttpRequest, article: Article, *, keep: int | None = None,
     workspace = article_workspace(article=article, user=request.user)
     show_all = request.GET.get("all") == "1" or request.POST.get("all") == "1"
     listed = workspace.listed(show_all=show_all, keep=keep)
+    writable = story.is_open_for_review and is_reviewer(request.user)
+    # One query more, only for a reviewer on an open story: their submitted review freezes their spans.
+    frozen = writable and reviewer_standing(story=story, user=request.user).submitted
     return {
         "article": article,
         "story": story,
         "workspace": workspace,
         "listed": listed,
         "unlisted": workspace.total - len(listed),
-        "writable": story.is_open_for_review and is_reviewer(request.user),
+        "writable": writable and not frozen,
+        "frozen": frozen,
         "closed": not story.is_open_for_review,
         "legend": LEGEND,
         **extra,

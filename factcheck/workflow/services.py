@@ -2,11 +2,14 @@
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from factcheck.articles.models import Story, StoryState
+from factcheck.refusals import NotAllowed
+from factcheck.review.access import is_editor, reviewers
 from factcheck.workflow import transitions
 from factcheck.workflow.signals import story_approved
 from factcheck.workflow.transitions import StaleStory, TransitionRefused
@@ -43,6 +46,9 @@ def story_transition(*, story: Story, user, target: str, seen_version: int | str
         changes["state_reason"] = reason
     elif not move.keeps_reason:
         changes["state_reason"] = ""
+    if move.target == StoryState.CHANGES_REQUESTED or move.source == StoryState.APPROVED:
+        # Sent back or reopened: reviews submitted so far are no longer final, so reviewers may mark again.
+        changes["review_reopened_at"] = now
     if move.target == StoryState.APPROVED:
         changes.update(approved_by=user, approved_at=now)
     elif move.source == StoryState.APPROVED:
@@ -94,3 +100,31 @@ def stories_transition(
         except TransitionRefused as exc:
             refused.append((story, exc.message))
     return BulkResult(moved=moved, refused=refused)
+
+
+def stories_assign(*, stories: list[Story], users, editor, due_date=None) -> int:
+    """An editor assigns `users` (reviewers) to each of `stories`, keeping those already assigned.
+
+    `due_date`, when given, is set on every story. Returns how many new assignments were made.
+    Refused for anyone but an editor, and for a user who is not a reviewer (nobody is assigned then).
+    """
+    if not is_editor(editor):
+        raise NotAllowed("Only editors assign reviewers.")
+    users = list(users)
+    allowed = set(reviewers().filter(pk__in=[u.pk for u in users]).values_list("pk", flat=True))
+    strangers = [u.get_username() for u in users if u.pk not in allowed]
+    if strangers:
+        raise ValidationError({"reviewers": f"Not a reviewer: {', '.join(sorted(strangers))}."})
+    through = Story.reviewers.through
+    with transaction.atomic():
+        existing = set(through.objects.filter(story__in=stories, user__in=users).values_list("story_id", "user_id"))
+        rows = [
+            through(story_id=story.pk, user_id=user.pk)
+            for story in stories
+            for user in users
+            if (story.pk, user.pk) not in existing
+        ]
+        through.objects.bulk_create(rows)
+        if due_date is not None:
+            Story.objects.filter(pk__in=[s.pk for s in stories]).update(due_date=due_date)
+    return len(rows)

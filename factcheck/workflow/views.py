@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -10,19 +9,22 @@ from django.views.decorators.http import require_GET, require_POST
 from factcheck.articles.models import Story
 from factcheck.findings.pictures import story_pictures
 from factcheck.refusals import refusal
-from factcheck.review.access import can_read, get_story_for_user
+from factcheck.review.access import can_read, get_story_for_user, is_editor
+from factcheck.workflow.homes import story_rows
 from factcheck.workflow.services import TransitionRefused, story_transition
 
 
 @login_required
 @require_GET
 def story_list(request: HttpRequest) -> HttpResponse:
-    stories = (
-        Story.objects.annotate(article_count=Count("articles")).order_by("title")
-        if can_read(request.user)
-        else Story.objects.none()
-    )
-    return render(request, "workflow/story_list.html", {"stories": stories})
+    rows = story_rows(user=request.user) if can_read(request.user) else []
+    context = {
+        "rows": rows,
+        "waiting": [row for row in rows if row.needs_you],
+        "others": [row for row in rows if not row.needs_you],
+        "editor": is_editor(request.user),
+    }
+    return render(request, "workflow/story_list.html", context)
 
 
 def _story_context(story: Story, **extra) -> dict:

@@ -4,11 +4,13 @@ import re
 
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ORDER_VAR, ChangeList
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.dateparse import parse_date
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
@@ -30,9 +32,16 @@ from factcheck.desk.filters import label_filter, reviewer_filter, story_state_fi
 from factcheck.exports.models import Publication
 from factcheck.exports.resources import NOT_UTF8, ArticleImportResource
 from factcheck.refusals import Refused, refusal
+from factcheck.review.access import reviewers
 from factcheck.review.models import ClaimGroup, Span
 from factcheck.workflow.panels import MovePanel, move_panel, state_badge
-from factcheck.workflow.services import StaleStory, TransitionRefused, stories_transition, story_transition
+from factcheck.workflow.services import (
+    StaleStory,
+    TransitionRefused,
+    stories_assign,
+    stories_transition,
+    story_transition,
+)
 
 SEEN_VERSION = "seen_version_%s"
 # The uploads this editor previewed and may still confirm (the confirm form names them).
@@ -149,9 +158,11 @@ class StoryAdmin(ReviewFigures, StaleEditGuard, AuditedAdmin):
         "created_at",
         "figures",
     )
-    fields = ("title", "slug", "quorum", "majority", "seen_token", *readonly_fields)
+    fields = ("title", "slug", "reviewers", "due_date", "quorum", "majority", "seen_token", *readonly_fields)
+    # The widget's "Choose all" is the "all reviewers" shortcut: only reviewers are offered.
+    filter_horizontal = ("reviewers",)
     inlines = [ArticleInline]
-    actions = ["approve_selected", "request_changes"]
+    actions = ["approve_selected", "request_changes", "assign_reviewers", "assign_all_reviewers"]
     history_list_display = ["state", "state_reason", "version"]
     change_form_template = "admin/articles/story/change_form.html"
 
@@ -164,6 +175,11 @@ class StoryAdmin(ReviewFigures, StaleEditGuard, AuditedAdmin):
 
     def get_changelist(self, request, **kwargs):
         return QueueChangeList
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "reviewers":
+            kwargs["queryset"] = reviewers()
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj: Story | None = None):
         # The consensus rule of a story under approval or approved stays what the reviewers worked to.
@@ -370,6 +386,57 @@ class StoryAdmin(ReviewFigures, StaleEditGuard, AuditedAdmin):
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/workflow/request_changes.html", context, status=400 if error else 200)
+
+    # -- assignment: who reviews which story -----------------------------------------------------
+
+    def _assign(self, request: HttpRequest, stories: list[Story], users, due_date=None) -> None:
+        try:
+            made = stories_assign(stories=stories, users=users, editor=request.user, due_date=due_date)
+        except (Refused, ValidationError) as exc:
+            self.message_user(request, refusal(exc)[1], messages.ERROR)
+            return
+        names = ", ".join(u.get_username() for u in users) or "nobody"
+        for story in stories:
+            self.log_change(request, story, f"Assigned {names}")
+        self.message_user(
+            request,
+            f"Assigned {names} to {len(stories)} stor{'y' if len(stories) == 1 else 'ies'}"
+            f" ({made} new assignment{'s' if made != 1 else ''}).",
+        )
+
+    @admin.action(description="Assign all reviewers to selected stories")
+    def assign_all_reviewers(self, request: HttpRequest, queryset):
+        self._assign(request, list(queryset), list(reviewers()))
+
+    @admin.action(description="Assign reviewers to selected stories (choose whom, and a due date)")
+    def assign_reviewers(self, request: HttpRequest, queryset):
+        stories = list(queryset)
+        everyone = list(reviewers())
+        chosen = request.POST.getlist("reviewer")
+        due = request.POST.get("due_date", "").strip()
+        error = ""
+        if "apply" in request.POST:
+            users = [u for u in everyone if str(u.pk) in chosen]
+            due_date = parse_date(due) if due else None
+            if due and due_date is None:
+                error = "Give the due date as YYYY-MM-DD, or leave it empty."
+            elif not users:
+                error = "Choose at least one reviewer."
+            else:
+                self._assign(request, stories, users, due_date)
+                return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Assign reviewers",
+            "opts": self.model._meta,
+            "stories": stories,
+            "reviewers": everyone,
+            "chosen": chosen,
+            "due_date": due,
+            "error": error,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/workflow/assign_reviewers.html", context)
 
 
 class SpanInline(ReadOnlyInline):

@@ -28,7 +28,12 @@ class Command(BaseCommand):
             story = Story.objects.get(slug=SEED_SLUG)
             editor = get_user_model().objects.get(username="erin")
             story_transition(story=story, user=editor, target=StoryState.IN_REVIEW, seen_version=story.version)
+            # Reviewers see only the stories assigned to them: the demo's two reviewers get this one.
+            story.reviewers.add(*get_user_model().objects.filter(username__in=["alice", "bob"]))
             # loaddata bypasses the import service, so its pre-flags are computed here.
             story_preflag(story=story)
-            self.stdout.write(f"loaded the seed story ({Article.objects.count()} articles), opened for review by erin")
+            self.stdout.write(
+                f"loaded the seed story ({Article.objects.count()} articles), opened for review by erin, "
+                "assigned to alice and bob"
+            )
         self.stdout.write("\nOpen http://127.0.0.1:8000/ and log in with one of the users above.")
