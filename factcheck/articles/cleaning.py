@@ -586,7 +586,8 @@ def clean_article(raw: str, *, overrides: Mapping[int, bool] | None = None, titl
         if dateline:
             break
     lead = [block.text for block in blocks[first_prose:] if block.kept]
-    if title is not None:
+
+    def cleaned(title: str | None) -> CleanedArticle:
         return CleanedArticle(
             title=normalise(title),
             outlet=normalise(feed_outlet or (dateline.outlet if dateline else "")),
@@ -595,6 +596,9 @@ def clean_article(raw: str, *, overrides: Mapping[int, bool] | None = None, titl
             warning=_warning(blocks),
             blocks=tuple(blocks),
         )
+
+    if title is not None:
+        return cleaned(title)
     title = _pick_title(header, " ".join(lead[:5]), feed_title)
     if title and all(_key(line) == _key(title) for line in body_lines):
         # The only text kept cannot be both the headline and the body: it is the body.
@@ -608,15 +612,7 @@ def clean_article(raw: str, *, overrides: Mapping[int, bool] | None = None, titl
         if lead_heading is not None:
             blocks[lead_heading] = Block(lines[lead_heading], True, "subheading before the first paragraph")
             body_lines.insert(0, lines[lead_heading])
-
-    return CleanedArticle(
-        title=normalise(title),
-        outlet=normalise(feed_outlet or (dateline.outlet if dateline else "")),
-        published=dateline.published if dateline else None,
-        body=normalise("\n\n".join(body_lines)),
-        warning=_warning(blocks),
-        blocks=tuple(blocks),
-    )
+    return cleaned(title)
 
 
 # --- saved HTML pages ------------------------------------------------------
