@@ -34,14 +34,14 @@ def checked(story, alice, bob, erin):
         evidence=[EvidenceRef(second.pk, *find(second, word), word)],
     )
     mark(first, bob, "Iraq", "consistent")
+    lone = mark(second, alice, second.body.split()[5], "unsupported", note="Nobody else says so.")
+    lone.refresh_from_db()  # grouping ran after the write
     for reviewer in (alice, bob):
-        review_submit(story=story, reviewer=reviewer)
-    group = ClaimGroup.objects.get()
+        review_submit(story=story, reviewer=reviewer)  # their verdicts are final from here on
+    group = ClaimGroup.objects.get(article=first)
     group_decide(
         group=group, editor=erin, final_label="conflicting", final_note="Two reports give 2025.", version=group.version
     )
-    lone = mark(second, alice, second.body.split()[5], "unsupported", note="Nobody else says so.")
-    lone.refresh_from_db()  # grouping ran after the write
     approve(story, erin)
     return {"group": ClaimGroup.objects.get(pk=group.pk), "lone": lone, "first": first, "second": second}
 
