@@ -69,6 +69,7 @@ def archive(db):
     ]
     labels = ["consistent", "conflicting", "unsupported"]
     for s_index, story in enumerate(stories):
+        story.reviewers.add(*users)
         articles = [
             Article.objects.create(
                 story=story,

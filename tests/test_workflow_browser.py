@@ -3,14 +3,12 @@
 from playwright.sync_api import expect
 
 from factcheck.articles.models import Story, StoryState
-from factcheck.review.services import span_create
 from factcheck.workflow.services import story_transition
-from tests.factories import login
+from tests.factories import login, mark_range
 
 
 def ready_for_approval(story, alice) -> Story:
-    article = story.articles.first()
-    span_create(article=article, reviewer=alice, start=0, end=12, quote=article.body[:12], label="consistent")
+    mark_range(story.articles.order_by("pk").first(), alice, 0, 12, "consistent")
     return story_transition(story=story, user=alice, target=StoryState.READY, seen_version=story.version)
 
 
