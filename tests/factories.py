@@ -256,3 +256,29 @@ class LiveClient:
             return response.status, response.read().decode("utf-8", "replace")
         finally:
             connection.close()
+
+
+# For browser tests: the screen points of the first and last characters of UTF-16 positions [start, end)
+# of the text in `selector` (the DOM counts UTF-16), to drag a selection across them.
+CHAR_RECTS = """([selector, start, end]) => {
+  const root = document.querySelector(selector);
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  const wanted = [start, start + 1, end - 1, end];
+  const points = [];
+  let node, seen = 0;
+  while ((node = walker.nextNode())) {
+    wanted.forEach((w, i) => {
+      if (points[i] === undefined && w <= seen + node.data.length) points[i] = [node, w - seen];
+    });
+    seen += node.data.length;
+  }
+  const rect = (a, b) => {
+    const r = document.createRange();
+    r.setStart(...a);
+    r.setEnd(...b);
+    return r.getBoundingClientRect();
+  };
+  const first = rect(points[0], points[1]);
+  const last = rect(points[2], points[3]);
+  return {x1: first.left + 1, y1: first.top + first.height / 2, x2: last.right - 1, y2: last.top + last.height / 2};
+}"""

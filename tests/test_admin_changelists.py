@@ -5,9 +5,8 @@ from django.urls import reverse
 
 from factcheck.articles.models import Article, Story, StoryState
 from factcheck.consensus.agreement import article_agreement, story_agreement
-from factcheck.review.services import span_create
 from factcheck.workflow.services import story_transition
-from tests.factories import mark_many, trimmed
+from tests.factories import mark_many, mark_range
 
 S = StoryState
 
@@ -27,16 +26,8 @@ def grow(story: Story, reviewers, per_article: int) -> None:
         mark_many(article, reviewers, half, labels=agree)
         body_offset = half * 5
         for at in range(body_offset, body_offset + (per_article - half) * 5, 5):
-            start, end = trimmed(article.body, at, at + 4)
             for reviewer, label in zip(reviewers, differ, strict=True):
-                span_create(
-                    article=article,
-                    reviewer=reviewer,
-                    start=start,
-                    end=end,
-                    quote=article.body[start:end],
-                    label=label,
-                )
+                mark_range(article, reviewer, at, at + 4, label)
 
 
 def more_stories(count: int) -> None:

@@ -8,35 +8,11 @@ from playwright.sync_api import expect
 
 from factcheck.review.models import ClaimGroup, Span
 from factcheck.review.services import review_submit
-from tests.factories import login, make_story, make_user, mark, restore_roles
+from tests.factories import CHAR_RECTS, login, make_story, make_user, mark, restore_roles
 
 FAMILY = "👨\u200d👩\u200d👧"
 SENTENCE = f"Bravo to the {FAMILY} bravo families: thousands of new housing units opened this year."
 BODY = f"City news.\n\n{SENTENCE} The council said more would follow.\n\nA second paragraph closes the report."
-
-# The screen rectangles of UTF-16 positions [start, end) of the text in `selector` (the DOM counts UTF-16).
-CHAR_RECTS = """([selector, start, end]) => {
-  const root = document.querySelector(selector);
-  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-  const wanted = [start, start + 1, end - 1, end];
-  const points = [];
-  let node, seen = 0;
-  while ((node = walker.nextNode())) {
-    wanted.forEach((w, i) => {
-      if (points[i] === undefined && w <= seen + node.data.length) points[i] = [node, w - seen];
-    });
-    seen += node.data.length;
-  }
-  const rect = (a, b) => {
-    const r = document.createRange();
-    r.setStart(...a);
-    r.setEnd(...b);
-    return r.getBoundingClientRect();
-  };
-  const first = rect(points[0], points[1]);
-  const last = rect(points[2], points[3]);
-  return {x1: first.left + 1, y1: first.top + first.height / 2, x2: last.right - 1, y2: last.top + last.height / 2};
-}"""
 
 
 @pytest.fixture(autouse=True)

@@ -8,36 +8,12 @@ from playwright.sync_api import expect
 
 from factcheck.review.models import Evidence, Span
 from factcheck.review.services import span_create
-from tests.factories import login
+from tests.factories import CHAR_RECTS, login
 
 SENTENCE = (
     "This decision comes despite an agreement to reduce American military presence in Iraq by September 2023, "
     "which aimed to see U.S. forces withdraw from several bases."
 )
-
-# The screen rectangles of the first and last characters of code points [start, end) of a body.
-CHAR_RECTS = """([selector, start, end]) => {
-  const root = document.querySelector(selector);
-  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-  const wanted = [start, start + 1, end - 1, end];
-  const points = [];
-  let node, seen = 0;
-  while ((node = walker.nextNode())) {
-    wanted.forEach((w, i) => {
-      if (points[i] === undefined && w <= seen + node.data.length) points[i] = [node, w - seen];
-    });
-    seen += node.data.length;
-  }
-  const rect = (a, b) => {
-    const r = document.createRange();
-    r.setStart(...a);
-    r.setEnd(...b);
-    return r.getBoundingClientRect();
-  };
-  const first = rect(points[0], points[1]);
-  const last = rect(points[2], points[3]);
-  return {x1: first.left + 1, y1: first.top + first.height / 2, x2: last.right - 1, y2: last.top + last.height / 2};
-}"""
 
 
 @pytest.fixture
