@@ -4,29 +4,33 @@ from django.conf import settings
 from django.db import models
 
 from factcheck.articles.models import Article, Story
+from factcheck.review.models import ArticleRange, Label
 
 
 class Kind(models.TextChoices):
-    # The same three words as a verdict's label, so an accepted suggestion becomes that verdict.
-    CONFLICTING = "conflicting", "Possible conflict"
-    CONSISTENT = "consistent", "Consistent"
-    UNSUPPORTED = "unsupported", "Possibly unsupported"
+    """The values of a verdict's Label, so an accepted suggestion becomes that verdict; the names say it is
+    only a suggestion."""
+
+    CONFLICTING = Label.CONFLICTING.value, "Possible conflict"
+    CONSISTENT = Label.CONSISTENT.value, "Consistent"
+    UNSUPPORTED = Label.UNSUPPORTED.value, "Possibly unsupported"
 
 
-class Suggestion(models.Model):
+class Response(models.TextChoices):
+    ACCEPTED = "accepted", "Accepted"
+    DISMISSED = "dismissed", "Dismissed"
+
+
+class Suggestion(ArticleRange):
     """A fact at code points [start, end) of an article, what the other articles say of it, and why."""
 
+    kind = models.CharField(max_length=16, choices=Kind.choices)
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="suggestions")
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="suggestions")
-    kind = models.CharField(max_length=16, choices=Kind.choices)
-    start = models.PositiveIntegerField()
-    end = models.PositiveIntegerField()
     quote = models.TextField()
     # [{"article": <id>, "start": int, "end": int, "quote": str}], offsets into that article's body.
     counterparts = models.JSONField(default=list, blank=True)
     reason = models.TextField()
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["article", "start", "end", "kind"]
@@ -44,10 +48,9 @@ class Suggestion(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.quote[:60]}"
 
-
-class Response(models.TextChoices):
-    ACCEPTED = "accepted", "Accepted"
-    DISMISSED = "dismissed", "Dismissed"
+    def as_verdict(self) -> dict:
+        """What accepting it makes of it: its range and quote, its kind as the verdict, its reason as the note."""
+        return {"start": self.start, "end": self.end, "quote": self.quote, "label": self.kind, "note": self.reason}
 
 
 class SuggestionResponse(models.Model):

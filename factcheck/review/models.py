@@ -15,19 +15,30 @@ def start_before_end(name: str) -> models.CheckConstraint:
     return models.CheckConstraint(condition=models.Q(start__gte=0, end__gt=models.F("start")), name=name)
 
 
+class ArticleRange(models.Model):
+    """Code points [start, end) of an article body, with when the row was made and last changed."""
+
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["article", "start", "end", "pk"]
+
+
 class Label(models.TextChoices):
     CONSISTENT = "consistent", "Consistent"
     CONFLICTING = "conflicting", "Conflicting"
     UNSUPPORTED = "unsupported", "Unsupported"
 
 
-class Span(models.Model):
+class Span(ArticleRange):
     """A claim: code points [start, end) of the article body, and what the reviewer says of it."""
 
     article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="spans")
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="spans")
-    start = models.PositiveIntegerField()
-    end = models.PositiveIntegerField()
     quote = models.TextField()
     prefix = models.CharField(max_length=CONTEXT_CHARS, blank=True)
     suffix = models.CharField(max_length=CONTEXT_CHARS, blank=True)
@@ -35,13 +46,10 @@ class Span(models.Model):
     note = models.TextField(blank=True)
     # Set by the grouping (factcheck/review/grouping.py), never by the reviewer.
     group = models.ForeignKey("ClaimGroup", null=True, blank=True, on_delete=models.SET_NULL, related_name="spans")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["article", "start", "end", "pk"]
+    class Meta(ArticleRange.Meta):
         constraints = [
             start_before_end("span_start_before_end"),
             models.CheckConstraint(condition=models.Q(label__in=Label.values), name="span_label_valid"),
@@ -102,7 +110,7 @@ class GroupStatus(models.TextChoices):
     DISPUTED = "disputed", "Disputed"
 
 
-class ClaimGroup(models.Model):
+class ClaimGroup(ArticleRange):
     """Overlapping spans of different reviewers on one article: one claim.
 
     Spans point at their group (Span.group). A group is never deleted while it holds a
@@ -110,8 +118,6 @@ class ClaimGroup(models.Model):
     """
 
     article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="claim_groups")
-    start = models.PositiveIntegerField()
-    end = models.PositiveIntegerField()
     status = models.CharField(max_length=12, choices=GroupStatus.choices, default=GroupStatus.SINGLE)
     label = models.CharField(max_length=16, choices=Label.choices, blank=True, help_text="Consensus label, if any.")
     reviewer_count = models.PositiveSmallIntegerField(default=0)
@@ -126,13 +132,10 @@ class ClaimGroup(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["article", "start", "end", "pk"]
+    class Meta(ArticleRange.Meta):
         constraints = [
             start_before_end("group_start_before_end"),
             models.CheckConstraint(condition=models.Q(status__in=GroupStatus.values), name="group_status_valid"),
