@@ -698,39 +698,27 @@ def _durations(body: str, sentence: Sentence, dates: list[Fact]) -> tuple[list[F
             low, high = low * 0.96, high * 1.04
         period_words = f"{(qual + ' ') if qual else ''}{value_text} {match.group('unit')}"
         anchor = _delay_anchor(text, match, dates)
+        # The period's words without its lead ("by", "for"), in the sentence it was read from.
+        where = {"start": start + len(match.group("lead") or ""), "end": end, "text": "", "sentence": sentence.index}
         if lead == "by" and anchor is not None:
             # "delay ... (scheduled for X) by at least three years": the new end is X moved on by the delay.
             new_low = _add_months(anchor.low, low) if low != -INF else -INF
             new_high = _add_months(anchor.high, high) if high != INF else INF
             fact = Fact(
                 kind="date",
-                start=start + len(match.group("lead") or ""),
-                end=end,
-                text="",
                 low=new_low,
                 high=new_high,
                 phrase=f"delayed by {period_words} from {anchor.phrase}, "
                 f"i.e. to {describe_day_range(new_low, new_high)}",
-                sentence=sentence.index,
                 role="end",
                 phase=_phase_of(sentence),
+                **where,
             )
             facts.append(fact)
             continue
+        phrase = f"{period_words} ({_month_words(low, high)})"
         facts.append(
-            Fact(
-                kind="quantity",
-                start=start + len(match.group("lead") or ""),
-                end=end,
-                text="",
-                low=low,
-                high=high,
-                phrase=f"{period_words} ({_month_words(low, high)})",
-                sentence=sentence.index,
-                what=period_words,
-                head="duration",
-                time="",
-            )
+            Fact(kind="quantity", low=low, high=high, phrase=phrase, what=period_words, head="duration", **where)
         )
     return facts, taken
 

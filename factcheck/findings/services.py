@@ -1,6 +1,7 @@
 """Writes of pre-flags: recompute a story's suggestions, and a reviewer's accept or dismiss."""
 
 import math
+from dataclasses import asdict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -101,26 +102,15 @@ def _store_facts(story: Story, facts: list[AlignedFact]) -> None:
     # Facts have no responses to keep: replacing them all is simplest and stays one DELETE and one INSERT.
     StoryFact.objects.filter(story=story).delete()
     StoryFact.objects.bulk_create(
-        StoryFact(
-            story=story,
-            article_id=fact.doc_id,
-            index=n,
-            kind=fact.kind,
-            start=fact.start,
-            end=fact.end,
-            quote=fact.quote,
-            sentence=fact.sentence,
-            low=_bound(fact.low),
-            high=_bound(fact.high),
-            value=fact.value[:200],
-            topic=fact.topic[:200],
-            status=fact.status,
-            matter=matter,
-            conflicts=fact.conflicts,
-            agrees=fact.agrees,
-        )
-        for n, (fact, matter) in enumerate(zip(facts, _matters(facts), strict=True))
+        _story_fact(story, n, fact, matter) for n, (fact, matter) in enumerate(zip(facts, _matters(facts), strict=True))
     )
+
+
+def _story_fact(story: Story, index: int, fact: AlignedFact, matter: int | None) -> StoryFact:
+    fields = asdict(fact)
+    fields["article_id"] = fields.pop("doc_id")
+    fields.update(low=_bound(fact.low), high=_bound(fact.high), value=fact.value[:200], topic=fact.topic[:200])
+    return StoryFact(story=story, index=index, matter=matter, **fields)
 
 
 def _check_may_respond(suggestion: Suggestion, reviewer) -> None:
@@ -155,16 +145,7 @@ def suggestion_accept(*, suggestion: Suggestion, reviewer) -> tuple[Span, Sugges
         # span_create would now overwrite it with the suggestion's verdict: the reviewer's own reading wins.
         return own, _respond(suggestion, reviewer, Response.ACCEPTED, own)
     evidence = [EvidenceRef(c["article"], c["start"], c["end"], c["quote"]) for c in suggestion.counterparts]
-    span, _created = span_create(
-        article=article,
-        reviewer=reviewer,
-        start=suggestion.start,
-        end=suggestion.end,
-        quote=suggestion.quote,
-        label=suggestion.kind,
-        note=suggestion.reason,
-        evidence=evidence,
-    )
+    span, _created = span_create(article=article, reviewer=reviewer, evidence=evidence, **suggestion.as_verdict())
     return span, _respond(suggestion, reviewer, Response.ACCEPTED, span)
 
 
