@@ -8,6 +8,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 from html import escape
+from typing import NamedTuple
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -23,16 +24,18 @@ from factcheck.review.segments import CUES, Segment, cut
 _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
-@dataclass(frozen=True)
-class _Mark:
+class _Mark(NamedTuple):
+    """A claim of the stored page, as the segment cutter reads it."""
+
     pk: int
     start: int
     end: int
     label: str
 
 
-@dataclass(frozen=True)
-class ArticleView:
+class ArticleView(NamedTuple):
+    """One article as published: its stored data, its body with the claims marked, its plain text's URL."""
+
     data: dict
     body_html: SafeString
     text_url: str
@@ -40,6 +43,8 @@ class ArticleView:
 
 @dataclass(frozen=True)
 class PublicPage:
+    """What the public fact-check page shows of one publication of a story."""
+
     story: Story
     publication: Publication
     latest_number: int
