@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.db import models
 from django.db.models import QuerySet
 
 from factcheck.articles.models import StoryState
@@ -20,17 +21,31 @@ class _SpanFilter(admin.SimpleListFilter):
         return queryset.filter(pk__in=Span.objects.filter(**span_filter).values(self.span_to_row))
 
 
-class _LabelFilter(_SpanFilter):
-    title = "span label"
-    parameter_name = "label"
+class _ChoicesFilter(admin.SimpleListFilter):
+    """Rows whose field holds one of `text_choices`' values; any other value in the URL shows every row."""
+
+    # Not `choices`: SimpleListFilter.choices() renders the links.
+    text_choices: type[models.TextChoices]
 
     def lookups(self, request, model_admin):
-        return Label.choices
+        return self.text_choices.choices
 
     def queryset(self, request, queryset):
-        if self.value() in Label.values:
-            return self._rows(queryset, label=self.value())
+        if self.value() in self.text_choices.values:
+            return self.matching(queryset, self.value())
         return queryset
+
+    def matching(self, queryset: QuerySet, value: str) -> QuerySet:
+        raise NotImplementedError
+
+
+class _LabelFilter(_ChoicesFilter, _SpanFilter):
+    title = "span label"
+    parameter_name = "label"
+    text_choices = Label
+
+    def matching(self, queryset, value):
+        return self._rows(queryset, label=value)
 
 
 class _ReviewerFilter(_SpanFilter):
@@ -55,19 +70,15 @@ def reviewer_filter(span_to_row: str = "") -> type[admin.SimpleListFilter]:
     return type("ReviewerFilter", (_ReviewerFilter,), {"span_to_row": span_to_row})
 
 
-class _StoryStateFilter(admin.SimpleListFilter):
+class _StoryStateFilter(_ChoicesFilter):
     title = "story state"
     parameter_name = "story_state"
+    text_choices = StoryState
     # How the row reaches its story's state ("story__state" for articles).
     state_path = "story__state"
 
-    def lookups(self, request, model_admin):
-        return StoryState.choices
-
-    def queryset(self, request, queryset):
-        if self.value() in StoryState.values:
-            return queryset.filter(**{self.state_path: self.value()})
-        return queryset
+    def matching(self, queryset, value):
+        return queryset.filter(**{self.state_path: value})
 
 
 def story_state_filter(state_path: str) -> type[admin.SimpleListFilter]:

@@ -378,16 +378,29 @@ class StoryAdmin(ReviewFigures, StaleEditGuard, AuditedAdmin):
                 self._report(request, result, "Sent back")
                 return None
             error = "Give a reason: the reviewers will see it on the story page."
+        chosen = [(story, seen.get(story.pk, "")) for story in stories]
+        return self._action_page(
+            request,
+            "request_changes",
+            "Request changes",
+            chosen,
+            status=400 if error else 200,
+            reason=reason,
+            error=error,
+        )
+
+    def _action_page(self, request: HttpRequest, action: str, title: str, stories, *, status: int = 200, **fields):
+        """A bulk action's own page (admin/workflow/<action>.html): `stories` as (story, seen version or None)."""
         context = {
             **self.admin_site.each_context(request),
-            "title": "Request changes",
+            "title": title,
             "opts": self.model._meta,
-            "stories": [(story, seen.get(story.pk, "")) for story in stories],
-            "reason": reason,
-            "error": error,
+            "stories": stories,
+            "action": action,
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            **fields,
         }
-        return TemplateResponse(request, "admin/workflow/request_changes.html", context, status=400 if error else 200)
+        return TemplateResponse(request, f"admin/workflow/{action}.html", context, status=status)
 
     # -- assignment: who reviews which story -----------------------------------------------------
 
@@ -427,18 +440,16 @@ class StoryAdmin(ReviewFigures, StaleEditGuard, AuditedAdmin):
             else:
                 self._assign(request, stories, users, due_date)
                 return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Assign reviewers",
-            "opts": self.model._meta,
-            "stories": stories,
-            "reviewers": everyone,
-            "chosen": chosen,
-            "due_date": due,
-            "error": error,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/workflow/assign_reviewers.html", context)
+        return self._action_page(
+            request,
+            "assign_reviewers",
+            "Assign reviewers",
+            [(story, None) for story in stories],
+            reviewers=everyone,
+            chosen=chosen,
+            due_date=due,
+            error=error,
+        )
 
 
 class SpanInline(ReadOnlyInline):
