@@ -285,8 +285,8 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def post_comment(request: HttpRequest, pk: int) -> HttpResponse:
-    group = get_group_for_user(request, pk)
     text = request.POST.get("text", "")
+    group = get_group_for_user(request, pk)
     try:
         services.comment_create(group=group, author=request.user, text=text)
     except NotAllowed as exc:
