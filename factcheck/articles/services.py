@@ -8,7 +8,7 @@ choices for its blocks bring the dropped share under that line.
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -143,6 +143,8 @@ class ImportReport:
     held: list[HeldBack]
     # False for a preview, or when the import waited because a text was held back: nothing was stored.
     stored: bool = True
+    # Every text cleaning alone would hold back, whether still held or now accepted or corrected (the preview's).
+    flagged: list[HeldBack] = field(default_factory=list)
 
 
 def overrides_from_choices(automatic: CleanedArticle, choices: Mapping) -> dict[int, bool]:
@@ -318,8 +320,10 @@ def _import_texts(
     story = None  # made (if new) only when a text is stored: holding every text back stores nothing
     for path, raw, automatic, overrides, cleaned in texts:
         held = bool(cleaned.warning) and not accept(path.name)
+        if automatic.warning or cleaned.warning:
+            report.flagged.append(HeldBack(path.name, raw, cleaned, automatic, overrides))
         if held:
-            report.held.append(HeldBack(path.name, raw, cleaned, automatic, overrides))
+            report.held.append(report.flagged[-1])
             if not (preview or wait_if_held):
                 continue
         # In a preview a held text is imported too, and rolled back, so that its refusals show now.
@@ -336,7 +340,7 @@ def _import_texts(
             report.imported.append(imported)
     if preview or (wait_if_held and report.held):
         transaction.set_rollback(True)
-        return ImportReport(report.imported, report.held, stored=False)
+        return ImportReport(report.imported, report.held, stored=False, flagged=report.flagged)
     return report
 
 

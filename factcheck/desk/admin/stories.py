@@ -694,21 +694,23 @@ class ArticleAdmin(ImportMixin, ReviewFigures, StaleEditGuard, AuditedAdmin):
     def _held_pages(self, request, context, pending, texts, report, *, accepted, status=200) -> HttpResponse:
         """The preview: what will be imported, and each held text's lines and two versions, nothing stored."""
         place = {name: index for index, (name, _raw) in enumerate(texts)}
+        flagged = {item.source_name for item in report.flagged}
         context.update(
             title="Import saved pages: check before importing",
             pending=pending,
-            ready=report.imported,
+            ready=[item for item in report.imported if item.article.source_name not in flagged],
             limit=f"{DROPPED_SENTENCES_WARNING:.0%}",
-            held=[
+            flagged=[
                 {
-                    "held": held,
-                    "prefix": f"file{place[held.source_name]}-",
-                    "blocks": block_rows(held),
-                    "page_text": "\n".join(block.text for block in held.cleaned.blocks),
-                    "accepted": held.source_name in accepted,
-                    "first_dropped": held.cleaned.dropped_prose[:3],
+                    "item": item,
+                    "held": item in report.held,
+                    "accepted": item.source_name in accepted,
+                    "prefix": f"file{place[item.source_name]}-",
+                    "blocks": block_rows(item),
+                    "page_text": "\n".join(block.text for block in item.cleaned.blocks),
+                    "first_dropped": item.cleaned.dropped_prose[:3],
                 }
-                for held in report.held
+                for item in report.flagged
             ],
         )
         return TemplateResponse(request, "admin/articles/article/import_pages_preview.html", context, status=status)
