@@ -93,6 +93,24 @@ def block_rows(held: HeldBack) -> list[tuple]:
     ]
 
 
+def flagged_files(texts: list[tuple[str, str, str, HeldBack]], accepted) -> list[dict]:
+    """held_article.html's `file` for each text cleaning alone would hold back: (the value its tick sends, the
+    prefix of its radios, its heading, the text)."""
+    return [
+        {
+            "item": item,
+            "accept": value,
+            "accepted": value in accepted,
+            "prefix": prefix,
+            "heading": heading,
+            "blocks": block_rows(item),
+            "page_text": "\n".join(block.text for block in item.cleaned.blocks),
+            "first_dropped": item.cleaned.dropped_prose[:3],
+        }
+        for value, prefix, heading, item in texts
+    ]
+
+
 def when(moment) -> str:
     return date_format(localtime(moment), "Y-m-d H:i")
 
@@ -553,10 +571,37 @@ class ArticleAdmin(ImportMixin, ReviewFigures, StaleEditGuard, AuditedAdmin):
 
     def import_action(self, request, **kwargs):
         response = super().import_action(request, **kwargs)
-        confirm = (getattr(response, "context_data", None) or {}).get("confirm_form")
+        context = getattr(response, "context_data", None) or {}
+        confirm = context.get("confirm_form")
         if confirm is not None and confirm.initial.get("import_file_name"):
             remember_pending(request, confirm.initial["import_file_name"])
+        self._flagged_rows(context, accepted=frozenset())
         return response
+
+    def _flagged_rows(self, context: dict, *, accepted: frozenset[str]) -> None:
+        """The rows cleaning would hold back, for the preview: raw text beside clean body, tick, lines."""
+        rows = getattr(context.get("result"), "flagged_rows", [])
+        context["limit"] = f"{DROPPED_SENTENCES_WARNING:.0%}"
+        context["flagged"] = flagged_files(
+            [(str(number), f"row{number}-", f"Row {number}: “{item.cleaned.title}”", item) for number, item, _ in rows],
+            accepted,
+        )
+
+    def get_import_data_kwargs(self, **kwargs):
+        kwargs = super().get_import_data_kwargs(**kwargs)
+        request = kwargs.get("request")
+        if request is not None and "import_file_name" in request.POST:  # confirming, or previewing again
+            kwargs["accepted_rows"] = {
+                int(value) for value in request.POST.getlist("accept") if re.fullmatch(r"[0-9]{1,6}", value)
+            }
+            kwargs["row_choices"] = {
+                int(owner.removeprefix("row")): chosen
+                for owner, chosen in posted_choices(request.POST).items()
+                if owner.startswith("row")
+            }
+            # A row that no longer passes (a story approved meanwhile, a forged choice) stores nothing at all.
+            kwargs["rollback_on_validation_errors"] = True
+        return kwargs
 
     def process_import(self, request, **kwargs):
         # The confirm form names a format and a file on the server: anything but what this editor's own
@@ -564,11 +609,75 @@ class ArticleAdmin(ImportMixin, ReviewFigures, StaleEditGuard, AuditedAdmin):
         fmt, name = request.POST.get("format", ""), request.POST.get("import_file_name", "")
         if not re.fullmatch(r"[0-9]{1,3}", fmt) or int(fmt) >= len(self.get_import_formats()):
             return HttpResponseBadRequest("Choose one of the offered file formats and upload the file again.")
+        if "again" in request.POST and name in request.session.get(PENDING_IMPORTS, []):
+            return self._preview_again(request, int(fmt), name)
         if not forget_pending(request, name):
             return HttpResponseBadRequest(
                 "This import was not prepared here, or it was confirmed already: upload the file again."
             )
         return super().process_import(request, **kwargs)
+
+    def _preview_again(self, request: HttpRequest, fmt: int, name: str) -> HttpResponse:
+        """The CSV preview once more, with the editor's ticks and keep/drop choices; nothing is stored."""
+        confirm_form = self.create_confirm_form(request)
+        if not confirm_form.is_valid():
+            return HttpResponseBadRequest("This import was not prepared here: upload the file again.")
+        input_format = self.get_import_formats()[fmt](encoding=self.from_encoding)
+        storage = self.get_tmp_storage_class()(
+            name=name,
+            encoding=None if input_format.is_binary() else self.from_encoding,
+            read_mode=input_format.get_read_mode(),
+            **self.get_tmp_storage_class_kwargs(),
+        )
+        try:
+            dataset = input_format.create_dataset(storage.read())
+        except OSError:
+            forget_pending(request, name)
+            return HttpResponseBadRequest("This file is no longer kept on the server: upload it again.")
+        resource = self.choose_import_resource_class(confirm_form, request)(
+            **self.get_import_resource_kwargs(request, form=confirm_form)
+        )
+        result = resource.import_data(
+            dataset,
+            dry_run=True,
+            raise_errors=False,
+            file_name=confirm_form.cleaned_data.get("original_file_name"),
+            user=request.user,
+            **self.get_import_data_kwargs(request=request, form=confirm_form),
+        )
+        failed = result.has_errors() or result.has_validation_errors()
+        context = {
+            **self.get_import_context_data(),
+            **self.admin_site.each_context(request),
+            "title": "Import",
+            "opts": self.model._meta,
+            "result": result,
+            "confirm_form": confirm_form,
+            "import_error_display": self.import_error_display,
+        }
+        self._flagged_rows(context, accepted=frozenset(request.POST.getlist("accept")))
+        return TemplateResponse(request, [self.import_template_name], context, status=400 if failed else 200)
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            # Rolled back (rollback_on_validation_errors): say why, with the preview's own lists.
+            context = {
+                **self.admin_site.each_context(request),
+                "title": "Nothing was imported",
+                "opts": self.model._meta,
+                "result": result,
+                "import_error_display": self.import_error_display,
+            }
+            return TemplateResponse(request, [self.import_template_name], context, status=400)
+        held = getattr(result, "held_rows", [])
+        if held:
+            names = "; ".join(f"row {number} (“{item.cleaned.title}”): {item.cleaned.warning}" for number, item in held)
+            self.message_user(
+                request,
+                f"Not imported, as you did not accept them: {names} Upload the file again to import them.",
+                messages.WARNING,
+            )
+        return super().process_result(result, request)
 
     def has_add_permission(self, request) -> bool:
         # Articles come in through import_articles, which cleans them and refuses duplicates.
@@ -700,18 +809,18 @@ class ArticleAdmin(ImportMixin, ReviewFigures, StaleEditGuard, AuditedAdmin):
             pending=pending,
             ready=[item for item in report.imported if item.article.source_name not in flagged],
             limit=f"{DROPPED_SENTENCES_WARNING:.0%}",
-            flagged=[
-                {
-                    "item": item,
-                    "held": item in report.held,
-                    "accepted": item.source_name in accepted,
-                    "prefix": f"file{place[item.source_name]}-",
-                    "blocks": block_rows(item),
-                    "page_text": "\n".join(block.text for block in item.cleaned.blocks),
-                    "first_dropped": item.cleaned.dropped_prose[:3],
-                }
-                for item in report.flagged
-            ],
+            flagged=flagged_files(
+                [
+                    (
+                        item.source_name,
+                        f"file{place[item.source_name]}-",
+                        f"{item.source_name}: “{item.cleaned.title or 'no title found'}”",
+                        item,
+                    )
+                    for item in report.flagged
+                ],
+                accepted,
+            ),
         )
         return TemplateResponse(request, "admin/articles/article/import_pages_preview.html", context, status=status)
 
