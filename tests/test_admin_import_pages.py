@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from factcheck.articles.models import Article, Story
+from factcheck.articles.models import Article, Story, StoryState
 from tests.factories import make_user
 
 URL = reverse("admin:articles_article_import_pages")
@@ -204,4 +204,16 @@ def test_a_choice_that_fits_no_line_is_a_400_on_the_preview(client, erin):
     response = client.post(URL, {"pending": pending, "again": "1", "file0-block-999": "keep"})
 
     assert response.status_code == 400 and "Block 999 does not exist" in response.content.decode()
+    assert not Article.objects.exists()
+
+
+def test_a_story_approved_between_preview_and_import_takes_nothing(client, erin):
+    client.force_login(erin)
+    Story.objects.create(title="Island news", slug="island-news")
+    pending = held_page(client)
+    Story.objects.filter(slug="island-news").update(state=StoryState.APPROVED)
+
+    response = client.post(URL, {"pending": pending, "accept": "library.txt", "import": "1"})
+
+    assert response.status_code == 403 and "Nothing was imported" in response.content.decode()
     assert not Article.objects.exists()

@@ -2,6 +2,7 @@
 
 import json
 import re
+from contextlib import suppress
 
 from django import forms
 from django.contrib import admin, messages
@@ -82,6 +83,12 @@ def forget_pending(request: HttpRequest, name: str) -> bool:
         return False
     request.session[PENDING_IMPORTS] = [n for n in pending if n != name]
     return True
+
+
+def discard(storage) -> None:
+    """Remove a pending upload from the temporary storage; gone already (another tab took it) is fine."""
+    with suppress(OSError):
+        storage.remove()
 
 
 def block_rows(held: HeldBack) -> list[tuple]:
@@ -841,7 +848,7 @@ class ArticleAdmin(ImportMixin, ReviewFigures, StaleEditGuard, AuditedAdmin):
         context["story_title"] = story_title
         if "cancel" in request.POST:
             forget_pending(request, pending)
-            storage.remove()
+            discard(storage)
             context["cancelled"] = True
             return TemplateResponse(request, "admin/articles/article/import_pages.html", context)
         names = [name for name, _raw in texts]
@@ -852,29 +859,25 @@ class ArticleAdmin(ImportMixin, ReviewFigures, StaleEditGuard, AuditedAdmin):
         if not again:
             # Taken off first: a second click on Import finds nothing to confirm.
             forget_pending(request, pending)
+        batch = {"story_title": story_title, "texts": texts, "new_version": new_version, "accepted": accepted}
         try:
-            report = articles_import_uploads(
-                story_title=story_title,
-                texts=texts,
-                new_version=new_version,
-                accepted=accepted,
-                choices=choices,
-                preview=again,
-            )
+            report = articles_import_uploads(**batch, choices=choices, preview=again)
         except Refused as exc:
-            if not again:
-                storage.remove()
+            retry = None
+            if again:
+                # A choice that fits no line of its text (a forged block number): the preview without it, and why.
+                with suppress(Refused):
+                    retry = articles_import_uploads(**batch, preview=True)
+            if retry is None:  # the files themselves no longer pass (the story was approved meanwhile)
+                forget_pending(request, pending)
+                discard(storage)
                 context["error"] = f"{exc.message} Nothing was imported; send the files again."
                 return TemplateResponse(request, "admin/articles/article/import_pages.html", context, status=exc.status)
-            # A choice that does not fit its text (a forged block number): the preview again, with why.
-            report = articles_import_uploads(
-                story_title=story_title, texts=texts, new_version=new_version, accepted=accepted, preview=True
-            )
             context["error"] = exc.message
-            return self._held_pages(request, context, pending, texts, report, accepted=accepted, status=exc.status)
+            return self._held_pages(request, context, pending, texts, retry, accepted=accepted, status=exc.status)
         if again:
             return self._held_pages(request, context, pending, texts, report, accepted=accepted)
-        storage.remove()
+        discard(storage)
         return self._imported_pages(request, context, report)
 
     def cleaning_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
