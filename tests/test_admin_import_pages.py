@@ -2,8 +2,11 @@
 whose cleaning drops most of its prose waits, with nothing stored, until the editor accepts or corrects it."""
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from factcheck.articles.models import Article, Story, StoryState
 from tests.factories import make_user
@@ -217,3 +220,24 @@ def test_a_story_approved_between_preview_and_import_takes_nothing(client, erin)
 
     assert response.status_code == 403 and "Nothing was imported" in response.content.decode()
     assert not Article.objects.exists()
+
+
+KEY = st.sampled_from(
+    ["accept", "again", "import", "cancel", "pending", "file0-block-4", "file1-block-0", "file0-block-99"]
+)
+VALUE = st.one_of(st.sampled_from(["keep", "drop", "library.txt", "1", ""]), st.text(max_size=8))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(form=st.dictionaries(KEY, VALUE, max_size=5))
+def test_no_answer_to_the_preview_is_a_5xx_and_a_refusal_stores_nothing(erin, form):
+    client = Client(raise_request_exception=False)
+    client.force_login(erin)
+    with transaction.atomic():
+        pending = held_page(client)
+        response = client.post(URL, {"pending": pending, **form})
+        stored = Article.objects.count()
+        transaction.set_rollback(True)
+    assert response.status_code < 500, response.content[:300]
+    if response.status_code >= 400 or "import" not in form or "again" in form or "cancel" in form:
+        assert stored == 0

@@ -855,7 +855,8 @@ class ArticleAdmin(ImportMixin, ReviewFigures, StaleEditGuard, AuditedAdmin):
         posted = posted_choices(request.POST)
         choices = {name: posted.get(f"file{index}", {}) for index, name in enumerate(names)}
         accepted = frozenset(request.POST.getlist("accept")) & set(names)
-        again = "again" in request.POST
+        # Only the Import button imports; anything else (Enter in the form, a stray post) previews again.
+        again = "again" in request.POST or "import" not in request.POST
         if not again:
             # Taken off first: a second click on Import finds nothing to confirm.
             forget_pending(request, pending)
