@@ -4,6 +4,8 @@ articles imported from CSV through the import's own cleaning, with a preview and
 import csv
 import html
 import io
+import os
+import tempfile
 
 import openpyxl
 import pytest
@@ -352,4 +354,15 @@ def test_accepting_a_file_this_editor_did_not_preview_is_refused(client, erin, d
 
     assert client.post(PROCESS_URL, {**confirm, "accept": "1"}).status_code == 400
     assert client.post(PROCESS_URL, {**confirm, "accept": "1", "again": "1"}).status_code == 400
+    assert not Article.objects.exists()
+
+
+def test_a_previewed_file_gone_from_the_server_is_a_400_not_a_500(client, erin):
+    client.force_login(erin)
+    confirm = heavy_preview(client).context["confirm_form"].initial
+    os.remove(os.path.join(tempfile.gettempdir(), confirm["import_file_name"]))
+
+    response = client.post(PROCESS_URL, {**confirm, "accept": "1"})
+
+    assert response.status_code == 400 and "upload it again" in response.content.decode()
     assert not Article.objects.exists()

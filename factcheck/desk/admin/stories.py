@@ -622,7 +622,10 @@ class ArticleAdmin(ImportMixin, ReviewFigures, StaleEditGuard, AuditedAdmin):
             return HttpResponseBadRequest(
                 "This import was not prepared here, or it was confirmed already: upload the file again."
             )
-        return super().process_import(request, **kwargs)
+        try:
+            return super().process_import(request, **kwargs)
+        except FileNotFoundError:  # the temporary folder was emptied since the preview
+            return HttpResponseBadRequest("This file is no longer kept on the server: upload it again.")
 
     def _preview_again(self, request: HttpRequest, fmt: int, name: str) -> HttpResponse:
         """The CSV preview once more, with the editor's ticks and keep/drop choices; nothing is stored."""
