@@ -4,6 +4,8 @@ articles imported from CSV through the import's own cleaning, with a preview and
 import csv
 import html
 import io
+import os
+import tempfile
 
 import openpyxl
 import pytest
@@ -13,7 +15,7 @@ from factcheck.articles.cleaning import clean_article
 from factcheck.articles.models import Article, Story, StoryState
 from factcheck.exports.columns import HEADERS
 from factcheck.review.models import Span
-from tests.factories import approve, assign, download_csv, mark, read_csv
+from tests.factories import approve, assign, download_csv, make_user, mark, read_csv
 
 EXPORT_URL = "/admin/review/span/export/"
 IMPORT_URL = "/admin/articles/article/import/"
@@ -278,3 +280,89 @@ def test_a_new_text_under_an_existing_title_needs_the_new_version_column(client,
     writer.writerow({**row, "new_version": "yes"})
     assert confirm(client, upload(client, out.getvalue())).status_code == 302
     assert story.articles.filter(title=seed.title).count() == 2
+
+
+# A text cleaning cuts short: two paragraphs of a story, then a "Comments" box of six readers' comments.
+HEAVY = (
+    "The river ferry will run every twenty minutes from June, twice as often as now, the port authority said on "
+    "Thursday after a year in which queues at the slipway grew longer every summer.\n"
+    "Two new boats are being built for the route and the first is due in May, the authority said.\n"
+    "Comments\n"
+    + "\n".join(
+        f"Commenter {n} thinks the ferry should also run later at night, since the last crossing leaves far too early."
+        for n in range(6)
+    )
+    + "\n"
+)
+
+
+def heavy_preview(client, story="Ferries"):
+    rows = [
+        {"story": story, "title": "Ferry twice as often", "outlet": "", "url": "", "date": "", "text": HEAVY},
+        {"story": story, "title": "Quiet row", "outlet": "", "url": "", "date": "", "text": RAW},
+    ]
+    preview = upload(client, csv_text(rows))
+    assert preview.status_code == 200, preview.content[:300]
+    return preview
+
+
+def test_a_row_whose_cleaning_drops_most_of_its_prose_waits_in_the_preview_with_both_versions(client, erin):
+    client.force_login(erin)
+    preview = heavy_preview(client)
+
+    assert not Article.objects.exists()
+    page = preview.content.decode()
+    assert "Cleaning dropped 6 of the page&#x27;s 8 paragraphs of prose (75%)" in page
+    assert 'name="accept" value="1"' in page and 'name="row1-block-3" value="keep"' in page
+    assert "Raw text, every line as read from the file" in page and "Clean body, what would be imported" in page
+    assert [row.import_type for row in preview.context["result"].rows] == ["skip", "new"]
+
+
+def test_a_held_row_is_stored_only_when_accepted(client, erin):
+    client.force_login(erin)
+    confirm = heavy_preview(client).context["confirm_form"].initial
+    response = client.post(PROCESS_URL, confirm, follow=True)
+    assert list(Article.objects.values_list("title", flat=True)) == ["Quiet row"]
+    assert "Not imported, as you did not accept them: row 1" in response.content.decode()
+
+    confirm = heavy_preview(client, story="Ferries again").context["confirm_form"].initial
+    assert client.post(PROCESS_URL, {**confirm, "accept": "1"}).status_code == 302
+    ferry = Article.objects.get(title="Ferry twice as often")
+    assert ferry.body.startswith("The river ferry") and "Commenter" not in ferry.body and ferry.block_overrides == {}
+
+
+def test_a_held_row_is_stored_with_the_editors_corrections(client, erin):
+    client.force_login(erin)
+    confirm = heavy_preview(client).context["confirm_form"].initial
+    keep = {f"row1-block-{index}": "keep" for index in (3, 4, 5)}
+
+    again = client.post(PROCESS_URL, {**confirm, "again": "1", **keep})
+
+    assert again.status_code == 200 and not Article.objects.exists()
+    assert "it will be imported as shown" in again.content.decode()
+    assert client.post(PROCESS_URL, {**confirm, **keep}).status_code == 302
+    ferry = Article.objects.get(title="Ferry twice as often")
+    assert ferry.block_overrides == {"3": True, "4": True, "5": True}
+    assert "Commenter 2 thinks" in ferry.body and "Commenter 3" not in ferry.body
+
+
+def test_accepting_a_file_this_editor_did_not_preview_is_refused(client, erin, db):
+    client.force_login(erin)
+    confirm = heavy_preview(client).context["confirm_form"].initial
+    other = make_user("frank", "Editors", is_staff=True)
+    client.force_login(other)
+
+    assert client.post(PROCESS_URL, {**confirm, "accept": "1"}).status_code == 400
+    assert client.post(PROCESS_URL, {**confirm, "accept": "1", "again": "1"}).status_code == 400
+    assert not Article.objects.exists()
+
+
+def test_a_previewed_file_gone_from_the_server_is_a_400_not_a_500(client, erin):
+    client.force_login(erin)
+    confirm = heavy_preview(client).context["confirm_form"].initial
+    os.remove(os.path.join(tempfile.gettempdir(), confirm["import_file_name"]))
+
+    response = client.post(PROCESS_URL, {**confirm, "accept": "1"})
+
+    assert response.status_code == 400 and "upload it again" in response.content.decode()
+    assert not Article.objects.exists()

@@ -1,4 +1,4 @@
-"""Importing saved pages, cleaning warnings in the import command, and re-cleaning with an editor's overrides."""
+"""Importing saved pages, holding back heavily cleaned files in the command, and re-cleaning with overrides."""
 
 import datetime
 from io import StringIO
@@ -73,23 +73,65 @@ def test_it_reads_a_saved_page_in_the_encoding_it_declares(tmp_path):
     assert Article.objects.get().raw_text == page
 
 
-@pytest.mark.django_db
-def test_it_reports_a_warning_when_cleaning_drops_most_of_the_prose(tmp_path):
+def write_toll_and_ferry(folder) -> None:
+    """A story followed by eight readers' comments (cleaning drops 8 of 9 paragraphs), and a plain story."""
     comments = "\n".join(
         f"Reader {n} wrote that the new bridge toll is far too high for people who cross it twice every day."
         for n in range(8)
     )
-    (tmp_path / "toll.txt").write_text(
+    (folder / "toll.txt").write_text(
         "Bridge toll rises to four euros\nThe toll on the river bridge will rise to four euros from January, the "
         f"operator said on Friday, its first increase since the bridge opened in 2009.\nComments\n{comments}\n",
         encoding="utf-8",
     )
+    (folder / "ferry.txt").write_text(
+        "Night ferry returns in May\nThe night ferry between the two harbours returns in May after a winter "
+        "without it, the operator said, with two crossings a week until the end of September.\nIts cabins were "
+        "refitted over the winter, and the fares stay as they were last year for every kind of ticket.\n",
+        encoding="utf-8",
+    )
 
-    out = run(tmp_path, "--story", "Tolls")
+
+@pytest.mark.django_db
+def test_a_file_whose_cleaning_drops_most_of_the_prose_is_held_back_and_the_others_imported(tmp_path):
+    write_toll_and_ferry(tmp_path)
+    out = StringIO()
+
+    with pytest.raises(CommandError, match="1 file held back") as refused:
+        call_command("import_articles", str(tmp_path), "--story", "Tolls", stdout=out)
+
+    assert refused.value.returncode == 3
+    report = out.getvalue()
+    assert "held back toll.txt: Cleaning dropped 8 of the page's 9 paragraphs of prose (89%)" in report
+    assert "  dropped: Reader 0 wrote that the new bridge toll" in report
+    assert "1 created, 0 unchanged, 1 held back in story 'Tolls'." in report
+    assert list(Article.objects.values_list("source_name", flat=True)) == ["ferry.txt"]
+
+
+@pytest.mark.django_db
+def test_heavy_cleaning_is_stored_when_accepted_and_show_cleaning_prints_every_line(tmp_path):
+    write_toll_and_ferry(tmp_path)
+
+    out = run(tmp_path, "--story", "Tolls", "--accept-heavy-cleaning", "--show-cleaning")
 
     assert "warning toll.txt: Cleaning dropped 8 of the page's 9 paragraphs of prose" in out
+    assert "  + The toll on the river bridge will rise" in out
+    assert "  - Reader 7 wrote that the new bridge toll is far too high" in out
     assert "1 with a warning" in out
-    assert Article.objects.get().body.startswith("The toll on the river bridge")
+    assert Article.objects.get(source_name="toll.txt").body.startswith("The toll on the river bridge")
+
+
+def test_a_fixture_leaves_out_a_held_back_file_unless_accepted(tmp_path):
+    write_toll_and_ferry(tmp_path)
+    fixture = tmp_path / "out" / "fixture.json"
+
+    with pytest.raises(CommandError, match="held back") as refused:
+        call_command("import_articles", str(tmp_path), "--story", "Tolls", "--fixture", str(fixture), stdout=StringIO())
+
+    assert refused.value.returncode == 3
+    assert "toll.txt" not in fixture.read_text() and "ferry.txt" in fixture.read_text()
+    run(tmp_path, "--story", "Tolls", "--fixture", fixture, "--accept-heavy-cleaning")
+    assert "toll.txt" in fixture.read_text()
 
 
 @pytest.mark.django_db

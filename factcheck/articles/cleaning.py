@@ -45,8 +45,10 @@ __all__ = [
     "normalise",
 ]
 
-# When cleaning drops more than this share of the raw page's prose sentences, the result carries a warning:
-# either the page is mostly teasers and comments, or the cleaner cut the story short. An editor compares.
+# When cleaning drops more than this share of the raw page's paragraphs of prose (lines of 8 words or more
+# that end a sentence), the result carries a warning: either the page is mostly teasers and comments, or the
+# cleaner cut the story short. Such an article is held back at import until an editor has compared its raw
+# text with its clean body and accepted it or corrected the cleaning (services.HeldBack).
 DROPPED_SENTENCES_WARNING = 0.5
 
 
@@ -69,6 +71,20 @@ class CleanedArticle:
     # Set when cleaning dropped more than DROPPED_SENTENCES_WARNING of the page's sentences.
     warning: str = ""
     blocks: tuple[Block, ...] = field(default=(), compare=False, repr=False)
+
+    @property
+    def prose(self) -> tuple[Block, ...]:
+        """The page's paragraphs of prose, kept or not: what the dropped share is counted on."""
+        return tuple(block for block in self.blocks if _is_prose(block.text))
+
+    @property
+    def dropped_prose(self) -> tuple[Block, ...]:
+        return tuple(block for block in self.prose if not block.kept)
+
+    @property
+    def dropped_share(self) -> float:
+        prose = self.prose
+        return len(self.dropped_prose) / len(prose) if prose else 0.0
 
 
 # --- normalisation ---------------------------------------------------------
@@ -526,16 +542,13 @@ def _apply(blocks: list[Block], overrides: Mapping[int, bool] | None) -> list[Bl
 
 
 def _warning(blocks: list[Block]) -> str:
-    prose = [block for block in blocks if _is_prose(block.text)]
-    if not prose:
-        return ""
-    dropped = sum(not block.kept for block in prose)
-    share = dropped / len(prose)
+    counted = CleanedArticle("", "", None, "", blocks=tuple(blocks))
+    share = counted.dropped_share
     if share <= DROPPED_SENTENCES_WARNING:
         return ""
     return (
-        f"Cleaning dropped {dropped} of the page's {len(prose)} paragraphs of prose ({share:.0%}). "
-        "Compare the raw text with the body before accepting it."
+        f"Cleaning dropped {len(counted.dropped_prose)} of the page's {len(counted.prose)} paragraphs of prose "
+        f"({share:.0%}). Compare the raw text with the body before accepting it."
     )
 
 

@@ -1,16 +1,27 @@
 """Importing articles: read a file (scraped text or a saved page), clean it, store it once (its content hash
-says if it is new); re-cleaning an article whose body is not yet anchored by spans."""
+says if it is new); re-cleaning an article whose body is not yet anchored by spans.
+
+Never cut short silently: a text whose cleaning drops more than DROPPED_SENTENCES_WARNING of its paragraphs of
+prose is held back (HeldBack), not stored, unless the import accepts it by name, or the editor's keep/drop
+choices for its blocks bring the dropped share under that line.
+"""
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
-from factcheck.articles.cleaning import CleanedArticle, clean_article, clean_html, content_hash, looks_like_html
+from factcheck.articles.cleaning import (
+    CleanedArticle,
+    clean_article,
+    clean_html,
+    content_hash,
+    looks_like_html,
+)
 from factcheck.articles.models import Article, Story, check_not_frozen
 from factcheck.articles.signals import announce_import
 from factcheck.refusals import Refused
@@ -111,10 +122,47 @@ class Imported:
     warning: str = ""
 
 
-def story_get_or_create(*, title: str) -> Story:
+@dataclass(frozen=True)
+class HeldBack:
+    """A text whose cleaning dropped more than DROPPED_SENTENCES_WARNING of its prose: not stored until an editor
+    has seen its raw text beside the clean body and accepted it, or corrected the cleaning block by block."""
+
+    source_name: str
+    raw: str
+    # With the editor's overrides, if any; `automatic` is what cleaning decided alone.
+    cleaned: CleanedArticle
+    automatic: CleanedArticle
+    overrides: Mapping[int, bool]
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import stored (or, in a preview, would store) and what it held back."""
+
+    imported: list[Imported]
+    held: list[HeldBack]
+    # False for a preview, or when the import waited because a text was held back: nothing was stored.
+    stored: bool = True
+    # Every text cleaning alone would hold back, whether still held or now accepted or corrected (the preview's).
+    flagged: list[HeldBack] = field(default_factory=list)
+
+
+def overrides_from_choices(automatic: CleanedArticle, choices: Mapping) -> dict[int, bool]:
+    """An editor's keep (true) or drop (false) per block number, checked; only those that differ from what
+    cleaning decided alone are overrides."""
+    checked = _checked_overrides(choices, len(automatic.blocks))
+    return {index: keep for index, keep in checked.items() if automatic.blocks[index].kept != keep}
+
+
+def _story_title(title: str) -> str:
     title = title.strip()
     if not title:
         raise ImportRefused("The story needs a title.")
+    return title
+
+
+def story_get_or_create(*, title: str) -> Story:
+    title = _story_title(title)
     slug = slugify(title)[:300] or "story"
     story, _ = Story.objects.get_or_create(slug=slug, defaults={"title": title})
     return story
@@ -131,10 +179,12 @@ def article_import(
     published=None,
     cleaned: CleanedArticle | None = None,
     new_version: bool = False,
+    overrides: Mapping[int, bool] | None = None,
 ) -> Imported:
     """Store one article; the same clean body in the same story is not stored twice.
 
-    `cleaned` is `clean_raw(raw)` when the caller has it already (checked before anything is stored).
+    `cleaned` is `clean_raw(raw)` when the caller has it already (checked before anything is stored), made
+    with the editor's `overrides` (block number: keep), which are stored with the article.
     A new text whose title or source URL is that of an article of the story is refused as a likely
     re-scrape of it, unless the editor says it is a `new_version`. Nothing is added to a story under
     approval or approved (StoryFrozen).
@@ -153,6 +203,7 @@ def article_import(
         source_name=source_name,
         raw_text=raw,
         body=cleaned.body,
+        block_overrides={str(index): keep for index, keep in sorted((overrides or {}).items())},
     )
     # A title the text really has (not the "Untitled" stand-in) or an address says which article it is.
     named = bool(title or cleaned.title or source_name)
@@ -188,36 +239,109 @@ def resembles_message(source: str, twin: Article, what: str) -> str:
     )
 
 
-@transaction.atomic
-def articles_import_files(*, story_title: str, paths: list[str], new_version: bool = False) -> list[Imported]:
-    """Read and check every file first, so one bad file stores nothing at all."""
+def articles_import_files(
+    *, story_title: str, paths: list[str], new_version: bool = False, accept: bool = False
+) -> ImportReport:
+    """Read and check every file first, so one bad file stores nothing at all. A file whose cleaning drops too
+    much is held back, and the others stored, unless `accept` says to store them all."""
     files = collect_article_files(paths)
-    return _import_texts(story_title, [(path, read_article_file(path)) for path in files], new_version=new_version)
+    return _import_texts(
+        story_title,
+        [(path, read_article_file(path)) for path in files],
+        new_version=new_version,
+        accept=lambda name: accept,
+    )
 
 
-def articles_import_uploads(
-    *, story_title: str, uploads: list[tuple[str, bytes]], new_version: bool = False
-) -> list[Imported]:
-    """The same for files sent to the desk, (name, content) each: text or saved pages, all or nothing."""
+def decode_uploads(uploads: list[tuple[str, bytes]]) -> list[tuple[str, str]]:
+    """Files sent to the desk, (name, content) each, as (name, text): saved pages or text, all or nothing."""
     if not uploads:
         raise ImportRefused("Choose at least one file: saved pages (.html) or plain text (.txt).")
-    files = []
+    texts: list[tuple[str, str]] = []
     for name, data in uploads:
         path = Path(Path(name).name or "upload")
         if path.suffix.lower() not in TEXT_SUFFIXES | HTML_SUFFIXES:
             raise ImportRefused(f"{path}: only saved pages (.html, .htm) and plain text (.txt) can be imported.")
-        files.append((path, decode_article_bytes(data, path)))
-    return _import_texts(story_title, files, new_version=new_version)
+        if any(path.name == other for other, _ in texts):
+            # The desk names each file's choices and acceptance by its name.
+            raise ImportRefused(f"{path}: two files have this name; rename one and send them again.")
+        texts.append((path.name, decode_article_bytes(data, path)))
+    return texts
+
+
+def articles_import_uploads(
+    *,
+    story_title: str,
+    texts: list[tuple[str, str]],
+    new_version: bool = False,
+    accepted: frozenset[str] = frozenset(),
+    choices: Mapping[str, Mapping] | None = None,
+    preview: bool = False,
+    wait_if_held: bool = False,
+) -> ImportReport:
+    """Store decoded uploads (see decode_uploads) in a story, all or nothing.
+
+    A text whose cleaning drops too much is held back unless its name is in `accepted`; `choices` are the
+    editor's keep/drop per block for a name (stored as the article's overrides where they differ from the
+    cleaning). With `preview`, nothing is stored: the import runs, every refusal is raised as it would be, and
+    the transaction is rolled back; the report says what would be stored and what is held back. With
+    `wait_if_held`, the same happens only when a text is held back: otherwise everything is stored.
+    """
+    return _import_texts(
+        story_title,
+        [(Path(name), raw) for name, raw in texts],
+        new_version=new_version,
+        accept=accepted.__contains__,
+        choices=choices or {},
+        preview=preview,
+        wait_if_held=wait_if_held,
+    )
 
 
 @transaction.atomic
-def _import_texts(story_title: str, files: list[tuple[Path, str]], *, new_version: bool = False) -> list[Imported]:
-    texts = [(path, raw, clean_raw(raw, str(path), html=is_html_file(path))) for path, raw in files]
-    story = story_get_or_create(title=story_title)
-    return [
-        article_import(story=story, raw=raw, source_name=path.name, cleaned=cleaned, new_version=new_version)
-        for path, raw, cleaned in texts
-    ]
+def _import_texts(
+    story_title: str,
+    files: list[tuple[Path, str]],
+    *,
+    new_version: bool = False,
+    accept: Callable[[str], bool],
+    choices: Mapping[str, Mapping] | None = None,
+    preview: bool = False,
+    wait_if_held: bool = False,
+) -> ImportReport:
+    _story_title(story_title)
+    texts = []
+    for path, raw in files:
+        automatic = clean_raw(raw, str(path), html=is_html_file(path))
+        overrides = overrides_from_choices(automatic, (choices or {}).get(path.name) or {})
+        cleaned = clean_raw(raw, str(path), html=is_html_file(path), overrides=overrides) if overrides else automatic
+        texts.append((path, raw, automatic, overrides, cleaned))
+    report = ImportReport([], [])
+    story = None  # made (if new) only when a text is stored: holding every text back stores nothing
+    for path, raw, automatic, overrides, cleaned in texts:
+        held = bool(cleaned.warning) and not accept(path.name)
+        if automatic.warning or cleaned.warning:
+            report.flagged.append(HeldBack(path.name, raw, cleaned, automatic, overrides))
+        if held:
+            report.held.append(report.flagged[-1])
+            if not (preview or wait_if_held):
+                continue
+        # In a preview a held text is imported too, and rolled back, so that its refusals show now.
+        story = story or story_get_or_create(title=story_title)
+        imported = article_import(
+            story=story,
+            raw=raw,
+            source_name=path.name,
+            cleaned=cleaned,
+            new_version=new_version,
+            overrides=overrides,
+        )
+        if not held:
+            report.imported.append(imported)
+    if preview or (wait_if_held and report.held):
+        transaction.set_rollback(True)
+        return ImportReport(report.imported, report.held, stored=False, flagged=report.flagged)
+    return report
 
 
 def _checked_overrides(overrides: Mapping, blocks: int) -> dict[int, bool]:

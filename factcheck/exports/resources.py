@@ -14,6 +14,11 @@ why. A row is refused, with a message under its column, when its text is empty o
 cleaned, its title, story, date or url is missing or malformed, the story is ready for approval or approved,
 the same clean text is already in that story (or earlier in the file), or a new text has the title or url of
 an article of the story and is not marked as a new version.
+
+A row whose cleaning drops more than DROPPED_SENTENCES_WARNING of its prose is held back (skipped, never stored)
+unless the confirmation accepts it (`accepted_rows`, row numbers) or the editor's keep/drop choices for its
+lines (`row_choices`, row number: block number: keep) bring the share under that line; the result lists every
+such row in `flagged_rows` (row number, the services' HeldBack, held or not) for the preview to show.
 """
 
 import datetime as dt
@@ -26,9 +31,11 @@ from import_export import fields, resources
 from factcheck.articles.cleaning import content_hash, normalise
 from factcheck.articles.models import Article, Story, StoryFrozen
 from factcheck.articles.services import (
+    HeldBack,
     ImportRefused,
     article_import,
     clean_raw,
+    overrides_from_choices,
     resembles_message,
     resembling_article,
     story_get_or_create,
@@ -142,6 +149,15 @@ class ArticleImportResource(resources.ModelResource):
                 f"{'; it has ' + ', '.join(repr(h) for h in headers if h) if any(headers) else ''}."
             )
         self._seen: dict[tuple[str, str], int] = {}
+        self._flagged: list[tuple[int, HeldBack, bool]] = []
+
+    def after_import(self, dataset, result, **kwargs):
+        result.flagged_rows = self._flagged
+        result.held_rows = [(number, item) for number, item, held in self._flagged if held]
+
+    def skip_row(self, instance, original, row, import_validation_errors=None) -> bool:
+        # A held row is neither stored nor counted: the preview shows it, the confirmation's message names it.
+        return not import_validation_errors and getattr(instance, "_held", False)
 
     def get_user_visible_fields(self):
         # The columns a file has; the clean body and the cleaning report are the preview's own.
@@ -172,9 +188,13 @@ class ArticleImportResource(resources.ModelResource):
         new_version = (row.get(NEW_VERSION_COLUMN) or "").strip().casefold() in YES
         raw = row.get("text") or ""
         source = f"row {row_number}" if row_number else "this row"
-        cleaned = None
+        cleaned = automatic = None
+        overrides: dict[int, bool] = {}
         try:
-            cleaned = clean_raw(raw, f"The text of {source}", title=cell["title"])
+            cleaned = automatic = clean_raw(raw, f"The text of {source}", title=cell["title"])
+            overrides = overrides_from_choices(automatic, kwargs.get("row_choices", {}).get(row_number, {}))
+            if overrides:
+                cleaned = clean_raw(raw, f"The text of {source}", title=cell["title"], overrides=overrides)
         except ImportRefused as exc:
             errors["text"] = str(exc)
         story = Story.objects.filter(slug=slugify(cell["story"])[:300]).first() if cell["story"] else None
@@ -204,6 +224,11 @@ class ArticleImportResource(resources.ModelResource):
         instance._preview_cleaning = _cleaning_report(raw, cleaned)
         instance._story_title = cell["story"]
         instance._new_version = new_version
+        instance._overrides = overrides
+        instance._held = bool(cleaned.warning) and row_number not in kwargs.get("accepted_rows", ())
+        if automatic.warning or cleaned.warning:
+            held = HeldBack(f"row {row_number}", raw, cleaned, automatic, overrides)
+            self._flagged.append((row_number, held, instance._held))
 
     def _duplicate(self, story_title: str, raw: str, body: str, row_number) -> str:
         digest = content_hash(body)
@@ -232,8 +257,9 @@ class ArticleImportResource(resources.ModelResource):
                 title=instance.title,
                 outlet=instance.outlet,
                 published=instance.published,
-                cleaned=clean_raw(instance.raw_text, "the text", title=instance.title),
+                cleaned=clean_raw(instance.raw_text, "the text", title=instance.title, overrides=instance._overrides),
                 new_version=instance._new_version,
+                overrides=instance._overrides,
             )
         except StoryFrozen as exc:
             raise ValidationError({"story": exc.message}) from exc

@@ -1,6 +1,8 @@
 """Admin for stories and articles: the editors' queue of stories, their review moves, and the import check."""
 
+import json
 import re
+from contextlib import suppress
 
 from django import forms
 from django.contrib import admin, messages
@@ -9,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.dateparse import parse_date
@@ -18,12 +21,16 @@ from django.utils.timezone import localtime
 from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV
 
+from factcheck.articles.cleaning import DROPPED_SENTENCES_WARNING
 from factcheck.articles.models import Article, Story, StoryState
 from factcheck.articles.services import (
+    HeldBack,
     ImportRefused,
+    ImportReport,
     article_clean_preview,
     article_reclean,
     articles_import_uploads,
+    decode_uploads,
 )
 from factcheck.consensus.agreement import Agreement
 from factcheck.consensus.glance import story_glance
@@ -45,8 +52,70 @@ from factcheck.workflow.services import (
 )
 
 SEEN_VERSION = "seen_version_%s"
-# The uploads this editor previewed and may still confirm (the confirm form names them).
+# The uploads this editor previewed and may still confirm (the confirm form names them): CSV files and the
+# saved pages held for a decision, both kept in django-import-export's temporary storage meanwhile.
 PENDING_IMPORTS = "factcheck-pending-imports"
+PENDING_KEPT = 10
+# A keep/drop radio of cleaning_blocks.html: "block-3", or "file2-block-3" / "row4-block-3" when several
+# articles share one form (the saved pages' preview names a file by its place, the CSV preview by its row).
+_CHOICE = re.compile(r"(?:(?P<owner>(?:file|row)[0-9]{1,6})-)?block-(?P<index>[0-9]{1,6})")
+
+
+def posted_choices(post) -> dict[str, dict[int, bool]]:
+    """An editor's keep (true) or drop (false) per block, by article ("" on a page of one article)."""
+    choices: dict[str, dict[int, bool]] = {}
+    for key, value in post.items():
+        match = _CHOICE.fullmatch(key)
+        if match and value in ("keep", "drop"):
+            choices.setdefault(match["owner"] or "", {})[int(match["index"])] = value == "keep"
+    return choices
+
+
+def remember_pending(request: HttpRequest, name: str) -> None:
+    pending = request.session.get(PENDING_IMPORTS, [])[-(PENDING_KEPT - 1) :]
+    request.session[PENDING_IMPORTS] = [*pending, name]
+
+
+def forget_pending(request: HttpRequest, name: str) -> bool:
+    """Take `name` off this editor's pending imports; False if it was not there (not prepared here, or done)."""
+    pending = request.session.get(PENDING_IMPORTS, [])
+    if name not in pending:
+        return False
+    request.session[PENDING_IMPORTS] = [n for n in pending if n != name]
+    return True
+
+
+def discard(storage) -> None:
+    """Remove a pending upload from the temporary storage; gone already (another tab took it) is fine."""
+    with suppress(OSError):
+        storage.remove()
+
+
+def block_rows(held: HeldBack) -> list[tuple]:
+    """cleaning_blocks.html's rows for a held text: each line, what it is now, what cleaning decided alone."""
+    return [
+        (index, block, held.automatic.blocks[index].kept)
+        for index, block in enumerate(held.cleaned.blocks)
+        if block.text.strip()
+    ]
+
+
+def flagged_files(texts: list[tuple[str, str, str, HeldBack]], accepted) -> list[dict]:
+    """held_article.html's `file` for each text cleaning alone would hold back: (the value its tick sends, the
+    prefix of its radios, its heading, the text)."""
+    return [
+        {
+            "item": item,
+            "accept": value,
+            "accepted": value in accepted,
+            "prefix": prefix,
+            "heading": heading,
+            "blocks": block_rows(item),
+            "page_text": "\n".join(block.text for block in item.cleaned.blocks),
+            "first_dropped": item.cleaned.dropped_prose[:3],
+        }
+        for value, prefix, heading, item in texts
+    ]
 
 
 def when(moment) -> str:
@@ -520,11 +589,37 @@ class ArticleAdmin(ImportMixin, ReviewFigures, StaleEditGuard, AuditedAdmin):
 
     def import_action(self, request, **kwargs):
         response = super().import_action(request, **kwargs)
-        confirm = (getattr(response, "context_data", None) or {}).get("confirm_form")
+        context = getattr(response, "context_data", None) or {}
+        confirm = context.get("confirm_form")
         if confirm is not None and confirm.initial.get("import_file_name"):
-            pending = request.session.get(PENDING_IMPORTS, [])[-9:]
-            request.session[PENDING_IMPORTS] = [*pending, confirm.initial["import_file_name"]]
+            remember_pending(request, confirm.initial["import_file_name"])
+        self._flagged_rows(context, accepted=frozenset())
         return response
+
+    def _flagged_rows(self, context: dict, *, accepted: frozenset[str]) -> None:
+        """The rows cleaning would hold back, for the preview: raw text beside clean body, tick, lines."""
+        rows = getattr(context.get("result"), "flagged_rows", [])
+        context["limit"] = f"{DROPPED_SENTENCES_WARNING:.0%}"
+        context["flagged"] = flagged_files(
+            [(str(number), f"row{number}-", f"Row {number}: “{item.cleaned.title}”", item) for number, item, _ in rows],
+            accepted,
+        )
+
+    def get_import_data_kwargs(self, **kwargs):
+        kwargs = super().get_import_data_kwargs(**kwargs)
+        request = kwargs.get("request")
+        if request is not None and "import_file_name" in request.POST:  # confirming, or previewing again
+            kwargs["accepted_rows"] = {
+                int(value) for value in request.POST.getlist("accept") if re.fullmatch(r"[0-9]{1,6}", value)
+            }
+            kwargs["row_choices"] = {
+                int(owner.removeprefix("row")): chosen
+                for owner, chosen in posted_choices(request.POST).items()
+                if owner.startswith("row")
+            }
+            # A row that no longer passes (a story approved meanwhile, a forged choice) stores nothing at all.
+            kwargs["rollback_on_validation_errors"] = True
+        return kwargs
 
     def process_import(self, request, **kwargs):
         # The confirm form names a format and a file on the server: anything but what this editor's own
@@ -532,12 +627,78 @@ class ArticleAdmin(ImportMixin, ReviewFigures, StaleEditGuard, AuditedAdmin):
         fmt, name = request.POST.get("format", ""), request.POST.get("import_file_name", "")
         if not re.fullmatch(r"[0-9]{1,3}", fmt) or int(fmt) >= len(self.get_import_formats()):
             return HttpResponseBadRequest("Choose one of the offered file formats and upload the file again.")
-        if name not in request.session.get(PENDING_IMPORTS, []):
+        if "again" in request.POST and name in request.session.get(PENDING_IMPORTS, []):
+            return self._preview_again(request, int(fmt), name)
+        if not forget_pending(request, name):
             return HttpResponseBadRequest(
                 "This import was not prepared here, or it was confirmed already: upload the file again."
             )
-        request.session[PENDING_IMPORTS] = [n for n in request.session[PENDING_IMPORTS] if n != name]
-        return super().process_import(request, **kwargs)
+        try:
+            return super().process_import(request, **kwargs)
+        except FileNotFoundError:  # the temporary folder was emptied since the preview
+            return HttpResponseBadRequest("This file is no longer kept on the server: upload it again.")
+
+    def _preview_again(self, request: HttpRequest, fmt: int, name: str) -> HttpResponse:
+        """The CSV preview once more, with the editor's ticks and keep/drop choices; nothing is stored."""
+        confirm_form = self.create_confirm_form(request)
+        if not confirm_form.is_valid():
+            return HttpResponseBadRequest("This import was not prepared here: upload the file again.")
+        input_format = self.get_import_formats()[fmt](encoding=self.from_encoding)
+        storage = self.get_tmp_storage_class()(
+            name=name,
+            encoding=None if input_format.is_binary() else self.from_encoding,
+            read_mode=input_format.get_read_mode(),
+            **self.get_tmp_storage_class_kwargs(),
+        )
+        try:
+            dataset = input_format.create_dataset(storage.read())
+        except OSError:
+            forget_pending(request, name)
+            return HttpResponseBadRequest("This file is no longer kept on the server: upload it again.")
+        resource = self.choose_import_resource_class(confirm_form, request)(
+            **self.get_import_resource_kwargs(request, form=confirm_form)
+        )
+        result = resource.import_data(
+            dataset,
+            dry_run=True,
+            raise_errors=False,
+            file_name=confirm_form.cleaned_data.get("original_file_name"),
+            user=request.user,
+            **self.get_import_data_kwargs(request=request, form=confirm_form),
+        )
+        failed = result.has_errors() or result.has_validation_errors()
+        context = {
+            **self.get_import_context_data(),
+            **self.admin_site.each_context(request),
+            "title": "Import",
+            "opts": self.model._meta,
+            "result": result,
+            "confirm_form": confirm_form,
+            "import_error_display": self.import_error_display,
+        }
+        self._flagged_rows(context, accepted=frozenset(request.POST.getlist("accept")))
+        return TemplateResponse(request, [self.import_template_name], context, status=400 if failed else 200)
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            # Rolled back (rollback_on_validation_errors): say why, with the preview's own lists.
+            context = {
+                **self.admin_site.each_context(request),
+                "title": "Nothing was imported",
+                "opts": self.model._meta,
+                "result": result,
+                "import_error_display": self.import_error_display,
+            }
+            return TemplateResponse(request, [self.import_template_name], context, status=400)
+        held = getattr(result, "held_rows", [])
+        if held:
+            names = "; ".join(f"row {number} (“{item.cleaned.title}”): {item.cleaned.warning}" for number, item in held)
+            self.message_user(
+                request,
+                f"Not imported, as you did not accept them: {names} Upload the file again to import them.",
+                messages.WARNING,
+            )
+        return super().process_result(result, request)
 
     def has_add_permission(self, request) -> bool:
         # Articles come in through import_articles, which cleans them and refuses duplicates.
@@ -591,18 +752,19 @@ class ArticleAdmin(ImportMixin, ReviewFigures, StaleEditGuard, AuditedAdmin):
 
     @admin.display(description="Import check: raw text beside the clean body")
     def import_check(self, article: Article) -> str:
+        side_by_side = render_to_string(
+            "admin/articles/article/side_by_side.html",
+            {
+                "left_caption": "Raw text, as imported",
+                "left_text": article.raw_text,
+                "right_caption": "Clean body, what spans point into",
+                "right_text": article.body,
+            },
+        )
         return format_html(
-            '<p><a class="fc-button" href="{}">Correct the cleaning block by block</a></p>'
-            '<div class="fc-import-check">'
-            "<figure><figcaption>Raw text, as imported ({} characters)</figcaption>"
-            '<pre class="fc-text">{}</pre></figure>'
-            "<figure><figcaption>Clean body, what spans point into ({} characters)</figcaption>"
-            '<pre class="fc-text">{}</pre></figure></div>',
+            '<p><a class="fc-button" href="{}">Correct the cleaning block by block</a></p>{}',
             reverse("admin:articles_article_cleaning", args=[article.pk]),
-            len(article.raw_text),
-            article.raw_text,
-            len(article.body),
-            article.body,
+            side_by_side,
         )
 
     # -- correcting the cleaning: keep or drop each block of the raw text, preview, then apply ---------
@@ -617,7 +779,11 @@ class ArticleAdmin(ImportMixin, ReviewFigures, StaleEditGuard, AuditedAdmin):
         ]
 
     def import_pages_view(self, request: HttpRequest) -> HttpResponse:
-        """Saved pages or text files into a story, through the import command's own service."""
+        """Saved pages or text files into a story, through the import command's own service.
+
+        Files whose cleaning drops too much wait, with nothing stored, on a preview where the editor sees each
+        one's raw text beside its clean body and accepts it or corrects it; the others import at once.
+        """
         if not self.has_import_permission(request):
             return HttpResponse("Only editors import articles.", status=403)
         context = {
@@ -627,22 +793,107 @@ class ArticleAdmin(ImportMixin, ReviewFigures, StaleEditGuard, AuditedAdmin):
             "stories": Story.objects.order_by("title").values_list("title", flat=True),
             "story_title": request.POST.get("story", ""),
         }
-        status = 200
-        if request.method == "POST":
-            uploads = [(upload.name, upload.read()) for upload in request.FILES.getlist("files")]
-            new_version = request.POST.get("new_version") == "1"
-            try:
-                imported = articles_import_uploads(
-                    story_title=context["story_title"], uploads=uploads, new_version=new_version
-                )
-            except Refused as exc:  # a file the import refuses, or a story under approval or approved
-                context["error"], status = exc.message, exc.status
-            else:
-                for item in imported:
-                    if item.created:
-                        self.log_addition(request, item.article, "Imported from a saved page")
-                context["imported"] = imported
-        return TemplateResponse(request, "admin/articles/article/import_pages.html", context, status=status)
+        if request.method != "POST":
+            return TemplateResponse(request, "admin/articles/article/import_pages.html", context)
+        if "pending" in request.POST:
+            return self._decide_pages(request, context, request.POST["pending"])
+        new_version = request.POST.get("new_version") == "1"
+        try:
+            texts = decode_uploads([(upload.name, upload.read()) for upload in request.FILES.getlist("files")])
+            report = articles_import_uploads(
+                story_title=context["story_title"], texts=texts, new_version=new_version, wait_if_held=True
+            )
+        except Refused as exc:  # a file the import refuses, or a story under approval or approved
+            context["error"] = exc.message
+            return TemplateResponse(request, "admin/articles/article/import_pages.html", context, status=exc.status)
+        if report.held:
+            bundle = {"story": context["story_title"], "new_version": new_version, "files": texts}
+            storage = self.get_tmp_storage_class()(read_mode="rb", **self.get_tmp_storage_class_kwargs())
+            storage.save(json.dumps(bundle).encode("utf-8"))
+            remember_pending(request, storage.name)
+            return self._held_pages(request, context, storage.name, texts, report, accepted=frozenset())
+        return self._imported_pages(request, context, report)
+
+    def _imported_pages(self, request: HttpRequest, context: dict, report: ImportReport) -> HttpResponse:
+        for item in report.imported:
+            if item.created:
+                self.log_addition(request, item.article, "Imported from a saved page")
+        context.update(imported=report.imported, left_out=report.held)
+        return TemplateResponse(request, "admin/articles/article/import_pages.html", context)
+
+    def _held_pages(self, request, context, pending, texts, report, *, accepted, status=200) -> HttpResponse:
+        """The preview: what will be imported, and each held text's lines and two versions, nothing stored."""
+        place = {name: index for index, (name, _raw) in enumerate(texts)}
+        flagged = {item.source_name for item in report.flagged}
+        context.update(
+            title="Import saved pages: check before importing",
+            pending=pending,
+            ready=[item for item in report.imported if item.article.source_name not in flagged],
+            limit=f"{DROPPED_SENTENCES_WARNING:.0%}",
+            flagged=flagged_files(
+                [
+                    (
+                        item.source_name,
+                        f"file{place[item.source_name]}-",
+                        f"{item.source_name}: “{item.cleaned.title or 'no title found'}”",
+                        item,
+                    )
+                    for item in report.flagged
+                ],
+                accepted,
+            ),
+        )
+        return TemplateResponse(request, "admin/articles/article/import_pages_preview.html", context, status=status)
+
+    def _decide_pages(self, request: HttpRequest, context: dict, pending: str) -> HttpResponse:
+        """The preview's answer: preview again with the editor's choices, import, or cancel."""
+        if pending not in request.session.get(PENDING_IMPORTS, []):
+            return HttpResponseBadRequest(
+                "These files were not previewed here, or they were imported or cancelled already: send them again."
+            )
+        storage = self.get_tmp_storage_class()(name=pending, read_mode="rb", **self.get_tmp_storage_class_kwargs())
+        try:
+            bundle = json.loads(storage.read())
+            story_title, new_version = str(bundle["story"]), bundle["new_version"] is True
+            texts = [(str(name), str(raw)) for name, raw in bundle["files"]]
+        except (OSError, TypeError, ValueError, KeyError):
+            forget_pending(request, pending)
+            return HttpResponseBadRequest("These files are no longer kept on the server: send them again.")
+        context["story_title"] = story_title
+        if "cancel" in request.POST:
+            forget_pending(request, pending)
+            discard(storage)
+            context["cancelled"] = True
+            return TemplateResponse(request, "admin/articles/article/import_pages.html", context)
+        names = [name for name, _raw in texts]
+        posted = posted_choices(request.POST)
+        choices = {name: posted.get(f"file{index}", {}) for index, name in enumerate(names)}
+        accepted = frozenset(request.POST.getlist("accept")) & set(names)
+        # Only the Import button imports; anything else (Enter in the form, a stray post) previews again.
+        again = "again" in request.POST or "import" not in request.POST
+        if not again:
+            # Taken off first: a second click on Import finds nothing to confirm.
+            forget_pending(request, pending)
+        batch = {"story_title": story_title, "texts": texts, "new_version": new_version, "accepted": accepted}
+        try:
+            report = articles_import_uploads(**batch, choices=choices, preview=again)
+        except Refused as exc:
+            retry = None
+            if again:
+                # A choice that fits no line of its text (a forged block number): the preview without it, and why.
+                with suppress(Refused):
+                    retry = articles_import_uploads(**batch, preview=True)
+            if retry is None:  # the files themselves no longer pass (the story was approved meanwhile)
+                forget_pending(request, pending)
+                discard(storage)
+                context["error"] = f"{exc.message} Nothing was imported; send the files again."
+                return TemplateResponse(request, "admin/articles/article/import_pages.html", context, status=exc.status)
+            context["error"] = exc.message
+            return self._held_pages(request, context, pending, texts, retry, accepted=accepted, status=exc.status)
+        if again:
+            return self._held_pages(request, context, pending, texts, report, accepted=accepted)
+        discard(storage)
+        return self._imported_pages(request, context, report)
 
     def cleaning_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         article = self.get_object(request, object_id) if object_id.isdigit() else None
@@ -654,10 +905,9 @@ class ArticleAdmin(ImportMixin, ReviewFigures, StaleEditGuard, AuditedAdmin):
         if request.method == "POST":
             # Only the choices that differ from the automatic decision are stored as overrides.
             overrides = {
-                index: choice == "keep"
-                for index, block in enumerate(automatic.blocks)
-                if (choice := request.POST.get(f"block-{index}")) in ("keep", "drop")
-                and (choice == "keep") != block.kept
+                index: keep
+                for index, keep in posted_choices(request.POST).get("", {}).items()
+                if index < len(automatic.blocks) and keep != automatic.blocks[index].kept
             }
         error, status = "", 200
         if request.method == "POST" and "apply" in request.POST:
@@ -689,7 +939,7 @@ class ArticleAdmin(ImportMixin, ReviewFigures, StaleEditGuard, AuditedAdmin):
             "change_url": change_url,
             "blocks": blocks,
             "preview": preview,
-            "changed": preview.body != article.body,
+            "unchanged": preview.body == article.body,
             "frozen": article.spans.exists(),
             "story_frozen": article.story.is_frozen,
             "error": error,
