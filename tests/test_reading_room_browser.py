@@ -6,8 +6,10 @@ from playwright.sync_api import expect
 
 from factcheck.review.models import Span
 from factcheck.review.services import EvidenceRef, span_create
-from tests.factories import find, login
+from tests.factories import CHAR_RECTS, find, login
 
+# At 390 px this runs over two lines: a drag that selects it goes down a line.
+CLAIM = "This decision comes despite an agreement to reduce American military presence in Iraq"
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True, "device_scale_factor": 1}
 
 # Select code points [start, end) of the claim text through the page's one offsets conversion and report
@@ -69,36 +71,66 @@ def test_on_a_wide_screen_the_bar_docks_beside_the_text_and_the_claim_stays_high
     assert not page.evaluate("CSS.highlights.has('pending-claim')")
 
 
-def test_on_a_phone_a_touch_selection_opens_a_sheet_that_leaves_the_claim_visible_and_saves(
+def utf16(text: str, index: int) -> int:
+    return len(text[:index].encode("utf-16-le")) // 2
+
+
+def touch_points(page, selector: str, text: str, start: int, end: int) -> dict:
+    """Scrolls code points [start, end) of the text in `selector` near the top of the screen and returns the
+    points a finger presses (on the first character) and lifts at (on the last one)."""
+    page.evaluate(
+        """([selector, start]) => {
+          const root = document.querySelector(selector);
+          const r = FactcheckOffsets.offsetsToRange(root, start, start + 1).getBoundingClientRect();
+          window.scrollBy(0, r.top - 160);
+        }""",
+        [selector, start],
+    )
+    return page.evaluate(CHAR_RECTS, [selector, utf16(text, start), utf16(text, end)])
+
+
+def finger(cdp, kind: str, x: float | None = None, y: float | None = None) -> None:
+    """One touch event as Chromium's input pipeline gets it from a touch screen (CDP Input.dispatchTouchEvent)."""
+    points = [] if x is None else [{"x": x, "y": y, "radiusX": 4, "radiusY": 4, "force": 1, "id": 1}]
+    cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+
+def path(box: dict, steps: int = 8) -> list[tuple[float, float]]:
+    """The points of a drag from (x1, y1) to (x2, y2), the last one included."""
+    dx, dy = box["x2"] - box["x1"], box["y2"] - box["y1"]
+    return [(box["x1"] + dx * i / steps, box["y1"] + dy * i / steps) for i in range(1, steps + 1)]
+
+
+def long_press_and_drag(page, selector: str, box: dict) -> None:
+    """A finger down on the first point, held until the page shows it took a long press, dragged to the
+    second, lifted. Headless Chromium makes no long-press gesture of its own from these events, so this
+    runs the page's (see the next test but one for the browser's)."""
+    cdp = page.context.new_cdp_session(page)
+    finger(cdp, "touchStart", box["x1"], box["y1"])
+    # The page marks the text when it takes the hold for a long press (it selects nothing until the drag).
+    expect(page.locator(f"{selector}[data-long-press]")).to_have_count(1)
+    # Were the moves not prevented, Chromium would take them for a scroll and cancel the touch (tried).
+    for x, y in path(box):
+        finger(cdp, "touchMove", x, y)
+    finger(cdp, "touchEnd")
+    cdp.detach()
+
+
+def test_on_a_phone_a_long_press_and_drag_selects_a_claim_the_sheet_leaves_it_visible_and_saves(
     browser, live_server, alice, story, article, output_path
 ):
     context = browser.new_context(**PHONE)
     page = context.new_page()
     open_article(page, live_server, article)
-    start = article.body.index("This decision")
-    end = start + len("This decision comes despite an agreement")
-    # A touch on the text (a real touch event: the page now knows the reader uses a finger), then the
-    # selection a long press and a drag of the handles leave behind. Headless Chromium does not turn
-    # synthetic touches into a native long-press selection, so the handles' result is set directly;
-    # the page must open the bar from the settled selection alone, with no mouseup.
-    page.locator("#article-body").scroll_into_view_if_needed()
-    at = page.evaluate(
-        """(start) => {
-          const root = document.querySelector('[data-claim-source]');
-          const r = FactcheckOffsets.offsetsToRange(root, start, start + 1).getBoundingClientRect();
-          window.scrollBy(0, r.top - 200);
-          const s = FactcheckOffsets.offsetsToRange(root, start, start + 1).getBoundingClientRect();
-          return {x: s.left + 2, y: s.top + s.height / 2};
-        }""",
-        start,
-    )
-    page.touchscreen.tap(at["x"], at["y"])
-    page.evaluate(SELECT, [start, end])
+    start, end = find(article, CLAIM)
+    box = touch_points(page, "#article-body", article.body, start, end)
+    assert box["y2"] > box["y1"], "the claim runs over two lines at 390 px: the drag goes down a line"
+    long_press_and_drag(page, "#article-body", box)
     bar = page.locator("#verdict-bar")
     expect(bar).to_be_visible()
     expect(bar).to_have_class("verdict-bar sheet")
-    quote = bar.locator("input[name=quote]").input_value()
-    assert quote and quote in article.body and article.body.index(quote) >= start - 20
+    # Exactly the text between the press and the lift.
+    assert bar.locator("input[name=quote]").input_value() == CLAIM
     g = page.evaluate(GEOMETRY)
     assert g["highlighted"] and g["width"] <= 390
     # The selection and the two lines after it are above the sheet.
@@ -108,9 +140,66 @@ def test_on_a_phone_a_touch_selection_opens_a_sheet_that_leaves_the_claim_visibl
     bar.get_by_role("button", name="Save verdict").tap()
     expect(bar).to_be_hidden()
     span = Span.objects.get()
-    assert (span.label, span.quote) == ("conflicting", quote)
+    assert (span.label, span.start, span.end, span.quote) == ("conflicting", start, end, CLAIM)
     page.goto(f"{live_server.url}/stories/{story.slug}/consensus/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()
+
+
+def test_on_a_phone_a_swipe_over_the_text_scrolls_and_selects_nothing(browser, live_server, alice, article):
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    open_article(page, live_server, article)
+    start, end = find(article, CLAIM)
+    box = touch_points(page, "#article-body", article.body, start, end)
+    before = page.evaluate("window.scrollY")
+    cdp = context.new_cdp_session(page)
+    # No hold: the finger goes up the screen at once.
+    finger(cdp, "touchStart", box["x1"], box["y1"] + 300)
+    for x, y in path({"x1": box["x1"], "y1": box["y1"] + 300, "x2": box["x1"], "y2": box["y1"] + 50}, 10):
+        finger(cdp, "touchMove", x, y)
+    finger(cdp, "touchEnd")
+    # Scrolling is the browser's (and may fling on), so wait for it rather than for a time.
+    page.wait_for_function("(before) => window.scrollY > before", arg=before)
+    assert page.evaluate("getSelection().isCollapsed || getSelection().rangeCount === 0")
+    expect(page.locator("#verdict-bar")).to_be_hidden()
+    context.close()
+
+
+def test_chromium_own_long_press_selects_the_word_and_the_drag_extends_it(browser, live_server, alice, article):
+    """Chromium's touch emulator (the one DevTools' device mode uses) turns a held mouse into a finger and
+    runs the browser's gesture detector, so Blink's own long press selects the word under it (and fires
+    contextmenu); Chromium on this platform has no long-press drag, so the page's drag extends it."""
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    open_article(page, live_server, article)
+    start, end = find(article, CLAIM)
+    box = touch_points(page, "#article-body", article.body, start, end)
+    page.evaluate("() => { window.longPresses = 0; addEventListener('contextmenu', () => window.longPresses++); }")
+    cdp = context.new_cdp_session(page)
+    cdp.send("Emulation.setEmitTouchEventsForMouse", {"enabled": True, "configuration": "mobile"})
+
+    def mouse(kind: str, x: float, y: float, buttons: int) -> None:
+        # The emulator never acknowledges the mouse events it turns into touches, so CDPSession.send would
+        # wait forever: send without waiting for a reply (Playwright's channel; pinned in tests/requirements.txt).
+        params = {"type": kind, "x": x, "y": y, "button": "left", "buttons": buttons, "clickCount": 1}
+        cdp._impl_obj._channel.send_no_reply("send", None, {"method": "Input.dispatchMouseEvent", "params": params})
+
+    mouse("mousePressed", box["x1"], box["y1"], 1)
+    # Blink's long press: the word under the finger, and contextmenu. The page took the hold too.
+    page.wait_for_function("() => window.longPresses > 0 && getSelection().toString().length > 0")
+    assert page.evaluate("getSelection().toString()") == "This"
+    expect(page.locator("#article-body[data-long-press]")).to_have_count(1)
+    for x, y in path(box):
+        mouse("mouseMoved", x, y, 1)
+    mouse("mouseReleased", box["x2"], box["y2"], 0)
+    bar = page.locator("#verdict-bar")
+    expect(bar).to_be_visible()
+    expect(bar.locator("input[name=quote]")).to_have_value(CLAIM)
+    assert (bar.locator("input[name=start]").input_value(), bar.locator("input[name=end]").input_value()) == (
+        str(start),
+        str(end),
+    )
     context.close()
 
 
