@@ -4,7 +4,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from factcheck.review.models import Span
+from factcheck.review.models import Evidence, Span
 from factcheck.review.services import EvidenceRef, span_create
 from tests.factories import CHAR_RECTS, find, login
 
@@ -200,6 +200,46 @@ def test_chromium_own_long_press_selects_the_word_and_the_drag_extends_it(browse
         str(start),
         str(end),
     )
+    context.close()
+
+
+def test_on_a_phone_compare_links_evidence_by_long_press_and_drag_and_says_where_the_other_article_is(
+    browser, live_server, alice, story, article, output_path
+):
+    other = story.articles.get(source_name__startswith="004")
+    passage = "delay the planned withdrawal of US forces, originally scheduled for September 2025"
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    login(page, live_server, "alice")
+    page.goto(f"{live_server.url}/articles/{article.pk}/compare/?with={other.pk}")
+    expect(page.locator("html[data-review-ready]")).to_have_count(1)
+    # Stacked on a phone: the other article is below this one, not on the right.
+    label = page.locator(".compare-switch label").inner_text()
+    assert "below" in label and "right" not in label
+    start, end = find(article, CLAIM)
+    long_press_and_drag(page, "#article-body", touch_points(page, "#article-body", article.body, start, end))
+    bar = page.locator("#verdict-bar")
+    expect(bar).to_be_visible()
+    expect(bar.locator("input[name=quote]")).to_have_value(CLAIM)
+    hint = bar.locator(".hint")
+    expect(hint).to_be_visible()
+    assert "below" in hint.inner_text() and "right" not in hint.inner_text()
+    at, to = find(other, passage)
+    source = "#evidence-pane [data-evidence-source]"
+    box = touch_points(page, source, other.body, at, to)
+    assert box["y2"] < bar.bounding_box()["y"], "the passage is above the sheet"
+    long_press_and_drag(page, source, box)
+    chip = bar.locator("[data-evidence-list] li")
+    expect(chip).to_have_count(1)
+    expect(chip.locator("q")).to_have_text(passage)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=output_path / "phone-compare-evidence.png")
+    bar.get_by_role("button", name="Unsupported").tap()
+    bar.get_by_role("button", name="Save verdict").tap()
+    expect(bar).to_be_hidden()
+    evidence = Evidence.objects.get()
+    assert (evidence.span.start, evidence.span.end, evidence.span.label) == (start, end, "unsupported")
+    assert (evidence.article_id, evidence.start, evidence.end, evidence.quote) == (other.pk, at, to, passage)
     context.close()
 
 

@@ -428,7 +428,13 @@
       if (press) return; // a finger is still on the text: lifting it decides (see below)
       var selection = window.getSelection();
       if (!selection.rangeCount || selection.isCollapsed) return;
-      if (closestRoot(selection.getRangeAt(0).startContainer, "[data-claim-source]")) handleSelection();
+      var root = closestRoot(selection.getRangeAt(0).startContainer, "[data-claim-source]");
+      if (!root) return;
+      // Lifting the finger may have opened the bar on this very selection already: leave it (and the scroll).
+      var form = bar();
+      var offsets = Offsets.rangeToOffsets(root, selection.getRangeAt(0));
+      if (form && !form.hidden && offsets && field("start").value === String(offsets.start) && field("end").value === String(offsets.end)) return;
+      handleSelection();
     }, 300);
   });
   document.addEventListener("touchend", function (event) {
