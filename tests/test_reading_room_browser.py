@@ -95,25 +95,30 @@ def finger(cdp, kind: str, x: float | None = None, y: float | None = None) -> No
     cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
 
 
-def path(box: dict, steps: int = 8) -> list[tuple[float, float]]:
-    """The points of a drag from (x1, y1) to (x2, y2), the last one included."""
-    dx, dy = box["x2"] - box["x1"], box["y2"] - box["y1"]
-    return [(box["x1"] + dx * i / steps, box["y1"] + dy * i / steps) for i in range(1, steps + 1)]
+def path(start: tuple[float, float], end: tuple[float, float], steps: int = 8) -> list[tuple[float, float]]:
+    """The points of a drag from start to end, the end included."""
+    (x1, y1), (x2, y2) = start, end
+    return [(x1 + (x2 - x1) * i / steps, y1 + (y2 - y1) * i / steps) for i in range(1, steps + 1)]
 
 
-def long_press_and_drag(page, selector: str, box: dict) -> None:
-    """A finger down on the first point, held until the page shows it took a long press, dragged to the
-    second, lifted. Headless Chromium makes no long-press gesture of its own from these events, so this
-    runs the page's (see the next test but one for the browser's)."""
+def long_press_and_drag(page, selector: str, start: tuple[float, float], end: tuple[float, float] | None) -> None:
+    """A finger down on `start`, held until the page shows it took a long press, dragged to `end` (or not
+    moved when None), lifted. Headless Chromium makes no long-press gesture of its own from these events,
+    so this runs the page's (test_chromium_own_long_press_... runs the browser's)."""
     cdp = page.context.new_cdp_session(page)
-    finger(cdp, "touchStart", box["x1"], box["y1"])
+    finger(cdp, "touchStart", *start)
     # The page marks the text when it takes the hold for a long press (it selects nothing until the drag).
     expect(page.locator(f"{selector}[data-long-press]")).to_have_count(1)
     # Were the moves not prevented, Chromium would take them for a scroll and cancel the touch (tried).
-    for x, y in path(box):
+    for x, y in path(start, end) if end else []:
         finger(cdp, "touchMove", x, y)
     finger(cdp, "touchEnd")
     cdp.detach()
+
+
+def ends(box: dict) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The first and the last character's points of a CHAR_RECTS box."""
+    return (box["x1"], box["y1"]), (box["x2"], box["y2"])
 
 
 def test_on_a_phone_a_long_press_and_drag_selects_a_claim_the_sheet_leaves_it_visible_and_saves(
@@ -125,7 +130,7 @@ def test_on_a_phone_a_long_press_and_drag_selects_a_claim_the_sheet_leaves_it_vi
     start, end = find(article, CLAIM)
     box = touch_points(page, "#article-body", article.body, start, end)
     assert box["y2"] > box["y1"], "the claim runs over two lines at 390 px: the drag goes down a line"
-    long_press_and_drag(page, "#article-body", box)
+    long_press_and_drag(page, "#article-body", *ends(box))
     bar = page.locator("#verdict-bar")
     expect(bar).to_be_visible()
     expect(bar).to_have_class("verdict-bar sheet")
@@ -146,6 +151,31 @@ def test_on_a_phone_a_long_press_and_drag_selects_a_claim_the_sheet_leaves_it_vi
     context.close()
 
 
+def test_on_a_phone_a_long_press_alone_selects_the_word_and_a_drag_back_up_selects_from_the_finger(
+    browser, live_server, alice, article
+):
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    open_article(page, live_server, article)
+    start, end = find(article, CLAIM)
+    first, last = ends(touch_points(page, "#article-body", article.body, start, end))
+    bar = page.locator("#verdict-bar")
+    # Held on the last word, lifted without moving: that word.
+    long_press_and_drag(page, "#article-body", last, None)
+    expect(bar).to_be_visible()
+    expect(bar.locator("input[name=quote]")).to_have_value("Iraq")
+    bar.get_by_role("button", name="Cancel").tap()
+    expect(bar).to_be_hidden()
+    # Held on the last word, dragged back up to the first character: from there to the end of the word.
+    first, last = ends(touch_points(page, "#article-body", article.body, start, end))
+    long_press_and_drag(page, "#article-body", last, first)
+    expect(bar).to_be_visible()
+    expect(bar.locator("input[name=quote]")).to_have_value(CLAIM)
+    # The finger's end is the selection's focus, before its anchor: the handles are where a phone expects them.
+    assert page.evaluate("getSelection().direction") == "backward"
+    context.close()
+
+
 def test_on_a_phone_a_swipe_over_the_text_scrolls_and_selects_nothing(browser, live_server, alice, article):
     context = browser.new_context(**PHONE)
     page = context.new_page()
@@ -156,7 +186,7 @@ def test_on_a_phone_a_swipe_over_the_text_scrolls_and_selects_nothing(browser, l
     cdp = context.new_cdp_session(page)
     # No hold: the finger goes up the screen at once.
     finger(cdp, "touchStart", box["x1"], box["y1"] + 300)
-    for x, y in path({"x1": box["x1"], "y1": box["y1"] + 300, "x2": box["x1"], "y2": box["y1"] + 50}, 10):
+    for x, y in path((box["x1"], box["y1"] + 300), (box["x1"], box["y1"] + 50), 10):
         finger(cdp, "touchMove", x, y)
     finger(cdp, "touchEnd")
     # Scrolling is the browser's (and may fling on), so wait for it rather than for a time.
@@ -190,7 +220,7 @@ def test_chromium_own_long_press_selects_the_word_and_the_drag_extends_it(browse
     page.wait_for_function("() => window.longPresses > 0 && getSelection().toString().length > 0")
     assert page.evaluate("getSelection().toString()") == "This"
     expect(page.locator("#article-body[data-long-press]")).to_have_count(1)
-    for x, y in path(box):
+    for x, y in path(*ends(box)):
         mouse("mouseMoved", x, y, 1)
     mouse("mouseReleased", box["x2"], box["y2"], 0)
     bar = page.locator("#verdict-bar")
@@ -217,7 +247,7 @@ def test_on_a_phone_compare_links_evidence_by_long_press_and_drag_and_says_where
     label = page.locator(".compare-switch label").inner_text()
     assert "below" in label and "right" not in label
     start, end = find(article, CLAIM)
-    long_press_and_drag(page, "#article-body", touch_points(page, "#article-body", article.body, start, end))
+    long_press_and_drag(page, "#article-body", *ends(touch_points(page, "#article-body", article.body, start, end)))
     bar = page.locator("#verdict-bar")
     expect(bar).to_be_visible()
     expect(bar.locator("input[name=quote]")).to_have_value(CLAIM)
@@ -228,7 +258,7 @@ def test_on_a_phone_compare_links_evidence_by_long_press_and_drag_and_says_where
     source = "#evidence-pane [data-evidence-source]"
     box = touch_points(page, source, other.body, at, to)
     assert box["y2"] < bar.bounding_box()["y"], "the passage is above the sheet"
-    long_press_and_drag(page, source, box)
+    long_press_and_drag(page, source, *ends(box))
     chip = bar.locator("[data-evidence-list] li")
     expect(chip).to_have_count(1)
     expect(chip.locator("q")).to_have_text(passage)

@@ -479,12 +479,16 @@
     return before.toString().length;
   }
 
+  // The word under a caret: the one it is in, else the one it ends (the finger on a last letter's right half).
   function wordAround(text, at) {
     var words = segmentsOf(text).words;
+    var ended = null;
     for (var i = 0; i < words.length; i++) {
-      if (words[i][0] <= at && at < words[i][1] && /\S/.test(text.slice(words[i][0], words[i][1]))) return words[i].slice();
+      if (!/\S/.test(text.slice(words[i][0], words[i][1]))) continue;
+      if (words[i][0] <= at && at < words[i][1]) return words[i].slice();
+      if (words[i][1] === at) ended = words[i].slice();
     }
-    return [at, at];
+    return ended || [at, at];
   }
 
   // The selection as UTF-16 offsets of the pressed text, exactly as the DOM has it (no trimming).
