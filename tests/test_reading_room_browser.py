@@ -273,6 +273,43 @@ def test_on_a_phone_compare_links_evidence_by_long_press_and_drag_and_says_where
     context.close()
 
 
+def test_on_a_phone_the_sheets_evidence_picker_links_a_passage_by_long_press_and_drag(
+    browser, live_server, alice, story, article
+):
+    other = story.articles.get(source_name__startswith="004")
+    passage = "by at least three years"
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    open_article(page, live_server, article)
+    start, end = find(article, CLAIM)
+    long_press_and_drag(page, "#article-body", *ends(touch_points(page, "#article-body", article.body, start, end)))
+    bar = page.locator("#verdict-bar")
+    expect(bar).to_be_visible()
+    bar.get_by_label("Pick a passage from").select_option(str(other.pk))
+    source = "#verdict-bar [data-evidence-source]"
+    expect(page.locator(source)).to_contain_text(passage)
+    at, to = find(other, passage)
+    # Inside the sheet, which scrolls, the picker's text scrolls too: bring the passage into both views.
+    page.locator(source).evaluate(
+        """(root, at) => {
+          const range = FactcheckOffsets.offsetsToRange(root, at, at + 1);
+          const pane = root.closest('.evidence-pane');
+          pane.scrollIntoView({block: 'end'});
+          pane.scrollTop += range.getBoundingClientRect().top - pane.getBoundingClientRect().top - 20;
+        }""",
+        at,
+    )
+    box = page.evaluate(CHAR_RECTS, [source, utf16(other.body, at), utf16(other.body, to)])
+    long_press_and_drag(page, source, *ends(box))
+    expect(bar.locator(".evidence-chip q")).to_have_text(passage)
+    bar.get_by_role("button", name="Unsupported").tap()
+    bar.get_by_role("button", name="Save verdict").tap()
+    expect(bar).to_be_hidden()
+    evidence = Evidence.objects.get()
+    assert (evidence.article_id, evidence.start, evidence.end, evidence.quote) == (other.pk, at, to, passage)
+    context.close()
+
+
 def test_compare_fits_one_screen_and_evidence_scrolls_the_other_article(page, live_server, alice, story, article):
     other = story.articles.get(source_name__startswith="004")
     # A passage from the last paragraph: far down, so the right-hand article must scroll to show it.
