@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from factcheck.review.models import Evidence, Span
 from factcheck.review.services import EvidenceRef, span_create
-from tests.factories import CHAR_RECTS, find, login
+from tests.factories import CHAR_RECTS, find, login, make_story
 
 # At 390 px this runs over two lines: a drag that selects it goes down a line.
 CLAIM = "This decision comes despite an agreement to reduce American military presence in Iraq"
@@ -69,6 +69,20 @@ def test_on_a_wide_screen_the_bar_docks_beside_the_text_and_the_claim_stays_high
     page.keyboard.press("Escape")
     expect(bar).to_be_hidden()
     assert not page.evaluate("CSS.highlights.has('pending-claim')")
+
+
+# The left and right edges and the middle height of the character at UTF-16 position `at` in `selector`.
+CHAR_EDGES = """([selector, at]) => {
+  const root = document.querySelector(selector);
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  let node, seen = 0;
+  while ((node = walker.nextNode()) && seen + node.data.length <= at) seen += node.data.length;
+  const r = document.createRange();
+  r.setStart(node, at - seen);
+  r.setEnd(node, at - seen + 1);
+  const rect = r.getClientRects()[0];
+  return {left: rect.left, right: rect.right, y: rect.top + rect.height / 2};
+}"""
 
 
 def utf16(text: str, index: int) -> int:
@@ -173,6 +187,28 @@ def test_on_a_phone_a_long_press_alone_selects_the_word_and_a_drag_back_up_selec
     expect(bar.locator("input[name=quote]")).to_have_value(CLAIM)
     # The finger's end is the selection's focus, before its anchor: the handles are where a phone expects them.
     assert page.evaluate("getSelection().direction") == "backward"
+    context.close()
+
+
+def test_on_a_phone_a_long_press_and_drag_selects_right_to_left_text(browser, live_server, alice):
+    """Text of our own: an Arabic paragraph, where the finger moves leftwards as the claim goes on."""
+    claim = "أعلنت الحكومة يوم الاثنين أن المستشارين العسكريين سيبقون في البلاد"
+    body = "A short English line first.\n\nوقال المتحدث إن " + claim + " حتى نهاية العام المقبل على الأقل."
+    article = make_story(bodies=[body]).articles.get()
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    open_article(page, live_server, article)
+    start, end = find(article, claim)
+    box = touch_points(page, "#article-body", body, start, end)
+    # Right to left: a character's logical start is its right edge, its end its left edge.
+    first = page.evaluate(CHAR_EDGES, ["#article-body", utf16(body, start)])
+    last = page.evaluate(CHAR_EDGES, ["#article-body", utf16(body, end - 1)])
+    assert box["y2"] > box["y1"] and first["right"] > first["left"]
+    long_press_and_drag(page, "#article-body", (first["right"] - 1, first["y"]), (last["left"] + 1, last["y"]))
+    bar = page.locator("#verdict-bar")
+    expect(bar).to_be_visible()
+    expect(bar.locator("input[name=quote]")).to_have_value(claim)
+    assert bar.locator("input[name=start]").input_value() == str(start)
     context.close()
 
 

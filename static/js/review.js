@@ -433,7 +433,8 @@
       // Lifting the finger may have opened the bar on this very selection already: leave it (and the scroll).
       var form = bar();
       var offsets = Offsets.rangeToOffsets(root, selection.getRangeAt(0));
-      if (form && !form.hidden && offsets && field("start").value === String(offsets.start) && field("end").value === String(offsets.end)) return;
+      var shown = form && !form.hidden && offsets;
+      if (shown && field("start").value === String(offsets.start) && field("end").value === String(offsets.end)) return;
       handleSelection();
     }, 300);
   });
