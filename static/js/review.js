@@ -425,14 +425,172 @@
     if (lastPointer !== "touch") return;
     window.clearTimeout(touchTimer);
     touchTimer = window.setTimeout(function () {
+      if (press) return; // a finger is still on the text: lifting it decides (see below)
       var selection = window.getSelection();
       if (!selection.rangeCount || selection.isCollapsed) return;
-      if (closestRoot(selection.getRangeAt(0).startContainer, "[data-claim-source]")) handleSelection();
+      var root = closestRoot(selection.getRangeAt(0).startContainer, "[data-claim-source]");
+      if (!root) return;
+      // Lifting the finger may have opened the bar on this very selection already: leave it (and the scroll).
+      var form = bar();
+      var offsets = Offsets.rangeToOffsets(root, selection.getRangeAt(0));
+      var shown = form && !form.hidden && offsets;
+      if (shown && field("start").value === String(offsets.start) && field("end").value === String(offsets.end)) return;
+      handleSelection();
     }, 300);
   });
   document.addEventListener("touchend", function (event) {
-    if (bar() && bar().contains(event.target)) return;
+    if (bar() && bar().contains(event.target) && !event.target.closest("[data-evidence-source]")) return;
     window.setTimeout(handleSelection, 0);
+  });
+
+  // ---- touch: long press, then drag ------------------------------------------------------------
+  // A phone selects a word natively on a long press, but not every browser lets the same finger go on
+  // to extend it (Chrome on Android does; Chromium elsewhere, headless Chromium and some WebViews do
+  // not, and some do not select at all). So the page does it too, without fighting the browser:
+  // - a touch held LONG_PRESS ms within SLOP px on the text (claim or evidence) is a long press: the
+  //   text gets data-long-press (a visible cue) and the page selects nothing yet, so the browser's own
+  //   long press (which may come later: phones let users slow it down) still has the text to itself;
+  // - when the finger then moves, the selection runs from the browser's selection if its long press
+  //   made one (the word), else from the word under the press, to the caret under the finger; only
+  //   from then on is the move's default (scrolling) prevented, so a swipe still scrolls;
+  // - the moment the browser moves the selection itself during the drag (its own long-press drag,
+  //   iOS's loupe), the page stops and leaves the selection to it;
+  // - a finger lifted without moving and without a selection from the browser selects the word;
+  // - lifting leaves the selection, which opens the verdict bar (a claim) or links the passage
+  //   (evidence) through the touchend above.
+  var LONG_PRESS = 500;
+  var SLOP = 8;
+  var press = null;
+
+  function caretAt(x, y) {
+    if (document.caretPositionFromPoint) {
+      var position = document.caretPositionFromPoint(x, y);
+      return position && { node: position.offsetNode, offset: position.offset };
+    }
+    var range = document.caretRangeFromPoint && document.caretRangeFromPoint(x, y);
+    return range && { node: range.startContainer, offset: range.startOffset };
+  }
+
+  // A DOM point as a UTF-16 offset into root's text, or null outside root.
+  function unitsAt(root, point) {
+    if (!point || !root.contains(point.node)) return null;
+    var before = document.createRange();
+    before.setStart(root, 0);
+    before.setEnd(point.node, point.offset);
+    return before.toString().length;
+  }
+
+  // The word under a caret: the one it is in, else the one it ends (the finger on a last letter's right half).
+  function wordAround(text, at) {
+    var words = segmentsOf(text).words;
+    var ended = null;
+    for (var i = 0; i < words.length; i++) {
+      if (!/\S/.test(text.slice(words[i][0], words[i][1]))) continue;
+      if (words[i][0] <= at && at < words[i][1]) return words[i].slice();
+      if (words[i][1] === at) ended = words[i].slice();
+    }
+    return ended || [at, at];
+  }
+
+  // The selection as UTF-16 offsets of the pressed text, exactly as the DOM has it (no trimming).
+  function selectedUnits() {
+    var selection = window.getSelection();
+    if (!selection.rangeCount || selection.isCollapsed) return null;
+    var range = selection.getRangeAt(0);
+    var from = unitsAt(press.root, { node: range.startContainer, offset: range.startOffset });
+    var to = unitsAt(press.root, { node: range.endContainer, offset: range.endOffset });
+    return from === null || to === null ? null : [from, to];
+  }
+
+  // The browser's own selection if its long press made one: it covers the pressed point.
+  function browserWord() {
+    var now = selectedUnits();
+    return now && now[0] <= press.at && press.at <= now[1] ? now : null;
+  }
+
+  // Select UTF-16 offsets [from, to) of the pressed text; the end away from the finger is the base.
+  function touchSelect(from, to, fingerAtStart) {
+    var root = press.root;
+    var text = root.textContent;
+    var range = Offsets.offsetsToRange(root, Offsets.utf16ToCodepoint(text, from), Offsets.utf16ToCodepoint(text, to));
+    var selection = window.getSelection();
+    if (fingerAtStart) selection.setBaseAndExtent(range.endContainer, range.endOffset, range.startContainer, range.startOffset);
+    else selection.setBaseAndExtent(range.startContainer, range.startOffset, range.endContainer, range.endOffset);
+    press.set = [from, to];
+  }
+
+  function recognise() {
+    press.at = unitsAt(press.root, caretAt(press.x, press.y));
+    if (press.at === null) return endPress();
+    press.long = true;
+    press.root.dataset.longPress = "";
+  }
+
+  function endPress() {
+    if (!press) return;
+    window.clearTimeout(press.timer);
+    delete press.root.dataset.longPress;
+    press = null;
+  }
+
+  function touchOf(event) {
+    for (var i = 0; i < event.changedTouches.length; i++) {
+      if (event.changedTouches[i].identifier === press.id) return event.changedTouches[i];
+    }
+    return null;
+  }
+
+  document.addEventListener("touchstart", function (event) {
+    endPress();
+    if (event.touches.length !== 1) return;
+    var root = event.target.closest ? event.target.closest("[data-claim-source], [data-evidence-source]") : null;
+    if (!root || (root.matches("[data-claim-source]") && !writable())) return;
+    var touch = event.changedTouches[0];
+    press = { root: root, id: touch.identifier, x: touch.clientX, y: touch.clientY, long: false, anchor: null, set: null, yielded: false };
+    press.timer = window.setTimeout(recognise, LONG_PRESS);
+  }, { passive: true });
+
+  // Not passive: once a long press is recognised, the drag must not scroll the page.
+  document.addEventListener("touchmove", function (event) {
+    var touch = press && touchOf(event);
+    if (!touch) return;
+    if (!press.long) {
+      if (Math.abs(touch.clientX - press.x) > SLOP || Math.abs(touch.clientY - press.y) > SLOP) endPress(); // a swipe
+      return;
+    }
+    if (press.yielded) return;
+    if (event.cancelable) event.preventDefault();
+    if (!press.anchor) press.anchor = browserWord() || wordAround(press.root.textContent, press.at);
+    dragTo(touch);
+  }, { passive: false });
+
+  function dragTo(touch) {
+    var at = unitsAt(press.root, caretAt(touch.clientX, touch.clientY));
+    if (at === null) return; // off the text (a margin): keep what is selected
+    var anchor = press.anchor;
+    if (at >= anchor[1]) touchSelect(anchor[0], at, false);
+    else if (at <= anchor[0]) touchSelect(at, anchor[1], true);
+    else if (anchor[1] > anchor[0]) touchSelect(anchor[0], anchor[1], false);
+  }
+
+  // Registered after the touchend above, whose handleSelection waits a turn: the selection is final by then.
+  // The lift point counts (browsers may coalesce the last moves into it).
+  document.addEventListener("touchend", function (event) {
+    var touch = press && press.long && touchOf(event);
+    if (touch && press.anchor && !press.yielded) dragTo(touch);
+    else if (touch && !press.anchor && !browserWord()) {
+      var word = wordAround(press.root.textContent, press.at);
+      if (word[1] > word[0]) touchSelect(word[0], word[1], false);
+    }
+    endPress();
+  });
+  document.addEventListener("touchcancel", endPress);
+
+  // A change of the selection the page did not make during its drag is the browser's own drag: leave it.
+  document.addEventListener("selectionchange", function () {
+    if (!press || !press.set || press.yielded) return;
+    var now = selectedUnits();
+    if (!now || now[0] !== press.set[0] || now[1] !== press.set[1]) press.yielded = true;
   });
 
   document.addEventListener("mouseup", function (event) {
