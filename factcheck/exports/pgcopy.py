@@ -161,7 +161,6 @@ def copy_query(spans: QuerySet[Span]) -> tuple[str, tuple]:
     g_cells = ", ".join(inner["g"]) or "1"
     s_cells = ", ".join(inner["s"]) or "1"
     cells = ", ".join(outer)
-    names = ", ".join(f"c{i}" for i in range(len(COLUMNS)))
     # Table names from the models, so a table that moves (claim groups did, to review) moves here too.
     article_t, story_t, user_t = Article._meta.db_table, Story._meta.db_table, get_user_model()._meta.db_table
     group_t, evidence_t = ClaimGroup._meta.db_table, Evidence._meta.db_table
@@ -171,35 +170,33 @@ def copy_query(spans: QuerySet[Span]) -> tuple[str, tuple]:
     # Every name formatted below is a model's table or our own column list; the filters' values are
     # parameters (params), never formatted into the text.
     sql = f"""
-SELECT {names} FROM (
-  SELECT s.k0, s.k1, s.k2, s.k3, {cells}
-  FROM (
-    SELECT a.rank AS k0, (s."start"::bigint << 32) + s."end" AS k1, u.rank AS k2, s."id" AS k3, {s_cells}
-    FROM ({base}) s
-    JOIN (
-      SELECT art."id", {rank} AS rank FROM "{article_t}" art JOIN "{story_t}" st ON st."id" = art."story_id"
-    ) a ON a."id" = s."article_id"
-    JOIN (SELECT r."id", row_number() OVER (ORDER BY r."username") AS rank, {u_cells} FROM "{user_t}" r) u
-      ON u."id" = s."reviewer_id"
-    LEFT JOIN (
-      SELECT cg."id", {g_cells}
-      FROM "{group_t}" cg LEFT JOIN "{user_t}" d ON d."id" = cg."decided_by_id"
-    ) g ON g."id" = s."group_id"
-    LEFT JOIN (
-      SELECT e."span_id", {_safe(evidence)} AS txt
-      FROM "{evidence_t}" e JOIN "{article_t}" ea ON ea."id" = e."article_id"
-      GROUP BY e."span_id"
-    ) ev ON ev."span_id" = s."id"
-    ORDER BY 1, 2, 3, 4
-  ) s
+SELECT {cells}
+FROM (
+  SELECT a.rank AS k0, (s."start"::bigint << 32) + s."end" AS k1, u.rank AS k2, s."id" AS k3, {s_cells}
+  FROM ({base}) s
   JOIN (
-    SELECT {rank} AS rank, {a_cells}
-    FROM "{article_t}" art
-    JOIN "{story_t}" st ON st."id" = art."story_id"
-    LEFT JOIN "{user_t}" ap ON ap."id" = st."approved_by_id"
-  ) a ON a.rank = s.k0
+    SELECT art."id", {rank} AS rank FROM "{article_t}" art JOIN "{story_t}" st ON st."id" = art."story_id"
+  ) a ON a."id" = s."article_id"
+  JOIN (SELECT r."id", row_number() OVER (ORDER BY r."username") AS rank, {u_cells} FROM "{user_t}" r) u
+    ON u."id" = s."reviewer_id"
+  LEFT JOIN (
+    SELECT cg."id", {g_cells}
+    FROM "{group_t}" cg LEFT JOIN "{user_t}" d ON d."id" = cg."decided_by_id"
+  ) g ON g."id" = s."group_id"
+  LEFT JOIN (
+    SELECT e."span_id", {_safe(evidence)} AS txt
+    FROM "{evidence_t}" e JOIN "{article_t}" ea ON ea."id" = e."article_id"
+    GROUP BY e."span_id"
+  ) ev ON ev."span_id" = s."id"
   ORDER BY 1, 2, 3, 4
-) q"""  # nosec B608
+) s
+JOIN (
+  SELECT {rank} AS rank, {a_cells}
+  FROM "{article_t}" art
+  JOIN "{story_t}" st ON st."id" = art."story_id"
+  LEFT JOIN "{user_t}" ap ON ap."id" = st."approved_by_id"
+) a ON a.rank = s.k0
+ORDER BY s.k0, s.k1, s.k2, s.k3"""  # nosec B608
     return sql, tuple(params)
 
 
