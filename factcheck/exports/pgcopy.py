@@ -16,11 +16,14 @@ each row's LF into CRLF. The bytes are the generic path's (a test compares the t
 
 Query shape (EXPLAIN ANALYZE at 100,000 verdicts is in bench/README.md): what is the same for all spans
 of an article, a reviewer or a claim group (their escaped cells, formatted dates, the story's rank) is
-computed once per article, reviewer or group in a derived table, not once per span; the sort compares
-integers only (the rank of the article in story order, then the span's own start, end, the reviewer's
-rank by username and the id), the first one discriminating, and they lead the sorted row so a
-comparison never reads past them. Collation-dependent orders (story title, username) are ranked by the
-same database with the same ORDER BY as the generic query, so the order is the same.
+computed once per article, reviewer or group in a derived table, not once per span. The sort (external
+beyond work_mem: every span is read, so no index can give the order) compares integers only: the rank
+of the article in story order, the span's start and end in one bigint, the reviewer's rank by username
+and the id, which lead the sorted row. It carries the span's own cells, the reviewer's, the group's and
+the evidence, but not the article's (the widest, and the same for its 2,000 spans): those are joined
+after the sort on the article's rank, a merge join that keeps the sorted order, so the sort writes half
+the bytes it did. Collation-dependent orders (story title, username) are ranked by the same database
+with the same ORDER BY as the generic query, so the order is the same.
 """
 
 from collections.abc import Iterator
