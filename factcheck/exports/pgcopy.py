@@ -18,13 +18,13 @@ Query shape (EXPLAIN ANALYZE at 100,000 verdicts is in bench/README.md): what is
 of an article, a reviewer or a claim group (their escaped cells, formatted dates, the story's rank) is
 computed once per article, reviewer or group in a derived table, not once per span. The sort (on disk
 beyond work_mem; reading the spans article by article through an index instead was slower, see the
-README) compares integers only: the rank
-of the article in story order, the span's start and end in one bigint, the reviewer's rank by username
-and the id, which lead the sorted row. It carries the span's own cells, the reviewer's, the group's and
-the evidence, but not the article's (the widest, and the same for all of its spans): those are joined
-after the sort on the article's rank, a merge join that keeps the sorted order, so the sort writes half
-the bytes it did. Collation-dependent orders (story title, username) are ranked by the same database
-with the same ORDER BY as the generic query, so the order is the same.
+README) compares integers only: the rank of the article in story order, the span's start and end in one
+bigint, the reviewer's rank by username and the id, which lead the sorted row. It carries the span's own
+cells, the reviewer's, the group's and the evidence, but not the article's (the widest, and the same for
+all of its spans): those are joined after the sort on the article's rank, a merge join that keeps the
+sorted order, so the sort writes half the bytes it did. Collation-dependent orders (story title,
+username) are ranked by the same database with the same ORDER BY as the generic query, so the order is
+the same.
 """
 
 from collections.abc import Iterator
