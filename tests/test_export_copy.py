@@ -32,6 +32,11 @@ TRICKY = [
     "'already quoted",
     "",
     " padded ",
+    # Around the COPY query's one-comparison test (code above every formula start's: written as is).
+    "~approx",
+    "[1] cited",
+    "42 is a number",
+    "=",
 ]
 
 BODY = "Alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau."
@@ -149,6 +154,9 @@ def test_the_tricky_cells_are_there_to_compare(archive):
         '"one, two"',
         "👩🏽‍💻",
         "'=editor",
+        "~approx",
+        "[1] cited",
+        "42 is a number",
     ):
         assert needle in text
     assert "2025-02-03T10:30:15+00:00" in text

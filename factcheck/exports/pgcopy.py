@@ -16,11 +16,15 @@ each row's LF into CRLF. The bytes are the generic path's (a test compares the t
 
 Query shape (EXPLAIN ANALYZE at 100,000 verdicts is in bench/README.md): what is the same for all spans
 of an article, a reviewer or a claim group (their escaped cells, formatted dates, the story's rank) is
-computed once per article, reviewer or group in a derived table, not once per span; the sort compares
-integers only (the rank of the article in story order, then the span's own start, end, the reviewer's
-rank by username and the id), the first one discriminating, and they lead the sorted row so a
-comparison never reads past them. Collation-dependent orders (story title, username) are ranked by the
-same database with the same ORDER BY as the generic query, so the order is the same.
+computed once per article, reviewer or group in a derived table, not once per span. The sort (on disk
+beyond work_mem; reading the spans article by article through an index instead was slower, see the
+README) compares integers only: the rank of the article in story order, the span's start and end in one
+bigint, the reviewer's rank by username and the id, which lead the sorted row. It carries the span's own
+cells, the reviewer's, the group's and the evidence, but not the article's (the widest, and the same for
+all of its spans): those are joined after the sort on the article's rank, a merge join that keeps the
+sorted order, so the sort writes half the bytes it did. Collation-dependent orders (story title,
+username) are ranked by the same database with the same ORDER BY as the generic query, so the order is
+the same.
 """
 
 from collections.abc import Iterator
@@ -84,12 +88,26 @@ _SPAN_FIELDS = (
     "label",
     "note",
 )
+# The sorted row's keys: k0 the article's rank in story order, k1 the span's start and end in one
+# bigint (start << 32 | end: both are non-negative int4, so the bigint orders as the pair), k2 the
+# reviewer's rank by username, k3 the span id. The cells the keys already hold are read back from them.
+_FROM_KEYS = {"pk": "s.k3", "start": "(s.k1 >> 32)", "end": "(s.k1 & 4294967295)"}
 _FORMULA_CODES = ", ".join(str(ord(c)) for c in FORMULA_STARTS)
+# A text whose first character's code is above every formula start's is written as it is: with the
+# formula starts all below 'A', one comparison decides it for most text (letters, non-ASCII).
+_ABOVE_FORMULA = max(ord(c) for c in FORMULA_STARTS)
 
 
 def _safe(sql: str) -> str:
-    """columns.safe_cell in SQL, and '' as NULL (COPY writes NULL as nothing, as csv.writer writes '')."""
-    return f"NULLIF(CASE WHEN ascii({sql}) IN ({_FORMULA_CODES}) THEN '''' || {sql} ELSE {sql} END, '')"
+    """columns.safe_cell in SQL, and '' as NULL (COPY writes NULL as nothing, as csv.writer writes '').
+
+    Most text starts with a letter, and one comparison decides it. Below that, the formula codes are
+    tested; an empty text (ascii 0) becomes NULL; NULL stays NULL (no branch is true for it).
+    """
+    return (
+        f"CASE WHEN ascii({sql}) > {_ABOVE_FORMULA} THEN {sql} "
+        f"WHEN ascii({sql}) IN ({_FORMULA_CODES}) THEN '''' || {sql} ELSE NULLIF({sql}, '') END"
+    )
 
 
 def _cell(column: Column, sql: str) -> str:
@@ -104,20 +122,32 @@ def _cell(column: Column, sql: str) -> str:
 
 
 def _select_lists() -> tuple[list[str], dict[str, list[str]]]:
-    """The outer query's cells c0..cN in column order, and what each derived table must select for them."""
+    """The outer query's cells c0..cN in column order, and what each derived table must select for them.
+
+    The sorted subquery s carries the span's own cells and the reviewer's, group's and evidence's;
+    the article's cells (the widest, the same for all of an article's spans) are joined after the sort.
+    """
     outer: list[str] = []
     inner: dict[str, list[str]] = {"a": [], "u": [], "g": [], "s": []}
     for i, column in enumerate(COLUMNS):
         name = f"c{i}"
         if column.source is None:  # the evidence, folded in the derived table ev
-            outer.append(f"ev.txt AS {name}")
+            inner["s"].append(f"ev.txt AS {name}")
+            outer.append(f"s.{name}")
             continue
         alias, sql = _PLACES[column.source]
-        if alias == "s":
-            outer.append(f"{_cell(column, sql)} AS {name}")
-        else:
+        if column.source in _FROM_KEYS:
+            outer.append(f"{_FROM_KEYS[column.source]} AS {name}")
+        elif alias == "a":
+            inner["a"].append(f"{_cell(column, sql)} AS {name}")
+            outer.append(f"a.{name}")
+        elif alias == "s":
+            inner["s"].append(f"{_cell(column, sql)} AS {name}")
+            outer.append(f"s.{name}")
+        else:  # computed once per reviewer or group in its derived table, then sorted with the span
             inner[alias].append(f"{_cell(column, sql)} AS {name}")
-            outer.append(f"{alias}.{name}")
+            inner["s"].append(f"{alias}.{name}")
+            outer.append(f"s.{name}")
     return outer, inner
 
 
@@ -133,22 +163,23 @@ def copy_query(spans: QuerySet[Span]) -> tuple[str, tuple]:
     a_cells = ", ".join(inner["a"]) or "1"
     u_cells = ", ".join(inner["u"]) or "1"
     g_cells = ", ".join(inner["g"]) or "1"
+    s_cells = ", ".join(inner["s"]) or "1"
     cells = ", ".join(outer)
-    names = ", ".join(f"c{i}" for i in range(len(COLUMNS)))
     # Table names from the models, so a table that moves (claim groups did, to review) moves here too.
     article_t, story_t, user_t = Article._meta.db_table, Story._meta.db_table, get_user_model()._meta.db_table
     group_t, evidence_t = ClaimGroup._meta.db_table, Evidence._meta.db_table
+    # The articles in story order: a total order (it ends with the id) over every article, computed in
+    # both derived tables that rank them, so a rank names the same article in both.
+    rank = 'row_number() OVER (ORDER BY st."title", art."story_id", art."id")'
     # Every name formatted below is a model's table or our own column list; the filters' values are
     # parameters (params), never formatted into the text.
     sql = f"""
-SELECT {names} FROM (
-  SELECT (a.rank << 32) + s."start" AS k0, s."end" AS k1, u.rank AS k2, s."id" AS k3, {cells}
+SELECT {cells}
+FROM (
+  SELECT a.rank AS k0, (s."start"::bigint << 32) + s."end" AS k1, u.rank AS k2, s."id" AS k3, {s_cells}
   FROM ({base}) s
   JOIN (
-    SELECT art."id", row_number() OVER (ORDER BY st."title", art."story_id", art."id") AS rank, {a_cells}
-    FROM "{article_t}" art
-    JOIN "{story_t}" st ON st."id" = art."story_id"
-    LEFT JOIN "{user_t}" ap ON ap."id" = st."approved_by_id"
+    SELECT art."id", {rank} AS rank FROM "{article_t}" art JOIN "{story_t}" st ON st."id" = art."story_id"
   ) a ON a."id" = s."article_id"
   JOIN (SELECT r."id", row_number() OVER (ORDER BY r."username") AS rank, {u_cells} FROM "{user_t}" r) u
     ON u."id" = s."reviewer_id"
@@ -162,7 +193,14 @@ SELECT {names} FROM (
     GROUP BY e."span_id"
   ) ev ON ev."span_id" = s."id"
   ORDER BY 1, 2, 3, 4
-) q"""  # nosec B608
+) s
+JOIN (
+  SELECT {rank} AS rank, {a_cells}
+  FROM "{article_t}" art
+  JOIN "{story_t}" st ON st."id" = art."story_id"
+  LEFT JOIN "{user_t}" ap ON ap."id" = st."approved_by_id"
+) a ON a.rank = s.k0
+ORDER BY s.k0, s.k1, s.k2, s.k3"""  # nosec B608
     return sql, tuple(params)
 
 
