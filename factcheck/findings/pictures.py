@@ -17,18 +17,20 @@ from django.urls import reverse
 
 from factcheck.articles.models import Article, Story
 from factcheck.findings.models import StoryFact
+from factcheck.findings.pictures_html import PicturesHtml, render
 from factcheck.review.access import can_read, visible_span_filter
 from factcheck.review.models import Label, Span
 
 # The SVG's user units: the page scales it to its width; below MIN_WIDTH px it scrolls sideways instead.
 WIDTH = 1000
 LABEL_W = 190
+LABEL_COLUMN = 200  # the lanes' labels, drawn over the plot's left margin (static/css/pictures.css: 20%)
 PLOT_L, PLOT_R = LABEL_W + 20, WIDTH - 24
 LANE_H = 34
 TOP = 34  # the axis and its year labels
 POINT_DAYS = 62  # an interval shorter than about two months is drawn as a point
 PAD_DAYS = 120
-POSITIONS_TTL = 86400  # as long as the template's cached fragments
+CACHE_TTL = 86400  # a day: the key changes with the facts anyway
 
 
 @dataclass
@@ -77,26 +79,6 @@ class Mark:
         r = 5 if self.status == "consistent" else 3.5
         return f"M{x - r:.1f} {y:.1f}a{r} {r} 0 1 0 {2 * r} 0a{r} {r} 0 1 0 {-2 * r} 0z"
 
-    @property
-    def cross(self) -> str:
-        return f"M{self.cx - 5:.1f} {self.y - 5:.1f}l10 10m0 -10l-10 10"
-
-    @property
-    def diamond(self) -> str:
-        return f"M{self.cx:.1f} {self.y - 6:.1f}l6 6l-6 6l-6 -6z"
-
-    @property
-    def bar_y(self) -> float:
-        return self.y - 5
-
-    @property
-    def arrow_right(self) -> str:
-        return f"M{self.x2:.1f} {self.y - 7:.1f}l8 7l-8 7z"
-
-    @property
-    def arrow_left(self) -> str:
-        return f"M{self.x1:.1f} {self.y - 7:.1f}l-8 7l8 7z"
-
 
 @dataclass
 class SpanMark:
@@ -123,6 +105,7 @@ class Lane:
     y: float
     label: str
     sub: str
+    href: str
 
 
 @dataclass
@@ -141,6 +124,7 @@ class Timeline:
     width: int = WIDTH
     plot_left: int = PLOT_L
     plot_right: int = PLOT_R
+    label_column: int = LABEL_COLUMN
 
     @property
     def empty(self) -> bool:
@@ -222,10 +206,10 @@ class _Urls:
 
 
 class LazyPictures:
-    """The story page's pictures, built only when the template's cached fragments miss.
+    """The story page's pictures, built and written only when their cached HTML misses.
 
-    The fragments depend on the story's facts and articles only, so one reader's new span does not
-    rebuild them: two queries always (when the facts were last computed, and the spans the reader may
+    The HTML depends on the story's facts and articles only, so one reader's new span does not
+    rewrite it: two queries always (when the facts were last computed, and the spans the reader may
     see, for the blind phase), the facts themselves (a third) only on a miss, after a pre-flag. The
     reader's spans are drawn per request over the cached timeline, from the marks' cached positions.
     """
@@ -250,19 +234,22 @@ class LazyPictures:
         if not can_read(self.user):
             return StoryPictures(Timeline([], [], [], [], TOP), [], [], [])
         built = _build(self.story, self.articles)
-        # Kept beside the fragments, so a span written later is placed without reading the facts again.
-        positions = {(m.fact.article_id, m.fact.start, m.fact.end): (m.cx, m.y) for m in built.timeline.marks}
-        cache.set(self._positions_key, positions, POSITIONS_TTL)
+        # Kept beside the HTML, so a span written later is placed without reading the facts again.
+        cache.set(self._positions_key, _positions(built), CACHE_TTL)
         return built
+
+    @cached_property
+    def html(self) -> PicturesHtml:
+        key = f"story-pictures-html:{self.cache_key}"
+        found = cache.get(key)
+        if found is None:
+            found = render(self.built)
+            cache.set(key, found, CACHE_TTL)
+        return found
 
     @property
     def _positions_key(self) -> str:
         return f"story-pictures-positions:{self.cache_key}"
-
-    def __getattr__(self, name):
-        if name in ("timeline", "rows", "pairs"):
-            return getattr(self.built, name)
-        raise AttributeError(name)
 
     @property
     def timeline_width(self) -> int:
@@ -277,11 +264,10 @@ class LazyPictures:
         """A small triangle under each dated claim that one of the reader's visible spans holds."""
         if not self.spans:
             return []
-        key = f"story-pictures-positions:{self.cache_key}"
-        positions = cache.get(key)
+        positions = cache.get(self._positions_key)
         if positions is None:
-            positions = {(m.fact.article_id, m.fact.start, m.fact.end): (m.cx, m.y) for m in self.built.timeline.marks}
-            cache.set(key, positions, POSITIONS_TTL)
+            positions = _positions(self.built)
+            cache.set(self._positions_key, positions, CACHE_TTL)
         labels = dict(Label.choices)
         urls = _Urls()
         by_article: dict[int, list[tuple]] = {}
@@ -296,13 +282,24 @@ class LazyPictures:
         return marks
 
 
+def _positions(built: StoryPictures) -> dict[tuple[int, int, int], tuple[float, float]]:
+    return {(m.fact.article_id, m.fact.start, m.fact.end): (m.cx, m.y) for m in built.timeline.marks}
+
+
 def story_pictures(*, story: Story, user, articles: list[Article]) -> LazyPictures:
     """The timeline, the table and the possible conflicts of `story` for `user` (see LazyPictures)."""
     return LazyPictures(story=story, user=user, articles=articles)
 
 
+# What the pictures read of a stored fact: tuples rather than model instances, a third of the time.
+FACT_FIELDS = (
+    "index", "article_id", "kind", "start", "end", "quote", "sentence", "low", "high",
+    "value", "topic", "status", "matter", "conflicts", "agrees",
+)  # fmt: skip
+
+
 def _build(story: Story, articles: list[Article]) -> StoryPictures:
-    facts = list(StoryFact.objects.filter(story=story).order_by("index"))
+    facts = list(StoryFact.objects.filter(story=story).order_by("index").values_list(*FACT_FIELDS, named=True))
     urls = _Urls()
     return StoryPictures(
         timeline=_timeline(articles, facts, urls),
@@ -419,6 +416,7 @@ def _timeline(articles: list[Article], facts: list[StoryFact], urls: _Urls) -> T
             lanes_y[article.pk],
             _short(article.outlet or article.title, 26),
             article.published.strftime("%-d %b %Y") if article.published else "no date",
+            urls.article(article.pk),
         )
         for article in articles
     ]
