@@ -1,7 +1,9 @@
 """The story page's pictures, built from the facts stored at pre-flag time: the timeline and the outlets-by-facts table.
 
-Each is a small view-model of numbers the SVG template places; nothing is extracted or aligned here,
-so the page costs the same two queries (the facts, the reader's visible spans) whatever the story's size.
+Each is a small view-model of numbers that pictures_html.py writes as HTML; nothing is extracted or aligned
+here. Pre-flagging draws them once and stores the HTML (StoryPictures), so a page reads one row whatever
+the story's size; only a page whose articles changed since (an outlet or date edited) builds them from
+the facts, and keeps what it built in the cache.
 """
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ from functools import cached_property
 from django.core.cache import cache
 from django.db.models import Count, Max
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from factcheck.articles.models import Article, Story
-from factcheck.findings.models import StoryFact
-from factcheck.findings.pictures_html import PicturesHtml, render
+from factcheck.findings.models import StoryFact, StoryPictures
+from factcheck.findings.pictures_html import MARKUP_VERSION, PicturesHtml, render
 from factcheck.review.access import can_read, visible_span_filter
 from factcheck.review.models import Label, Span
 
@@ -30,7 +33,7 @@ LANE_H = 34
 TOP = 34  # the axis and its year labels
 POINT_DAYS = 62  # an interval shorter than about two months is drawn as a point
 PAD_DAYS = 120
-CACHE_TTL = 86400  # a day: the key changes with the facts anyway
+CACHE_TTL = 86400  # a day: the key changes with the facts and articles anyway
 
 
 @dataclass
@@ -179,7 +182,7 @@ class Pair:
 
 
 @dataclass
-class StoryPictures:
+class Pictures:
     timeline: Timeline
     rows: list[Row]
     articles: list[Article]
@@ -206,50 +209,51 @@ class _Urls:
 
 
 class LazyPictures:
-    """The story page's pictures, built and written only when their cached HTML misses.
+    """The story page's pictures for one reader: the stored HTML, and the reader's own spans drawn over it.
 
-    The HTML depends on the story's facts and articles only, so one reader's new span does not
-    rewrite it: two queries always (when the facts were last computed, and the spans the reader may
-    see, for the blind phase), the facts themselves (a third) only on a miss, after a pre-flag. The
-    reader's spans are drawn per request over the cached timeline, from the marks' cached positions.
+    Two queries (the stored pictures, the spans the reader may see, for the blind phase) when the
+    pictures were drawn for the story's articles as they are; otherwise when the facts were computed (a
+    third), and the facts themselves (a fourth) when nothing built from them is cached yet. The reader's
+    spans are drawn per request over the timeline, from the marks' stored positions.
     """
 
     def __init__(self, *, story: Story, user, articles: list[Article]):
         self.story, self.user, self.articles = story, user, articles
+        self.spans: list[tuple] = []
+        self._drawn = None
         if not can_read(user):
-            self.spans, self.cache_key = [], "none"
             return
-        stamp = StoryFact.objects.filter(story=story).aggregate(last=Max("computed_at"), count=Count("pk"))
+        self.key = _lanes_key(articles)
+        self._drawn = (
+            StoryPictures.objects.filter(story=story, key=self.key).values_list(*PICTURES_FIELDS, "positions").first()
+        )
         self.spans = list(
             Span.objects.filter(article__story=story)
             .filter(visible_span_filter(story_id=story.pk, user=user))
             .order_by("pk")
             .values_list("pk", "article_id", "start", "end", "label", "quote", "reviewer__username")
         )
-        lanes = [(a.pk, a.title, a.outlet, a.published) for a in articles]
-        self.cache_key = f"{story.pk}-{hashlib.sha256(repr((stamp, lanes)).encode()).hexdigest()}"
 
     @cached_property
-    def built(self) -> StoryPictures:
+    def _drawing(self) -> tuple[PicturesHtml, list]:
         if not can_read(self.user):
-            return StoryPictures(Timeline([], [], [], [], TOP), [], [], [])
-        built = _build(self.story, self.articles)
-        # Kept beside the HTML, so a span written later is placed without reading the facts again.
-        cache.set(self._positions_key, _positions(built), CACHE_TTL)
-        return built
-
-    @cached_property
-    def html(self) -> PicturesHtml:
-        key = f"story-pictures-html:{self.cache_key}"
+            return render(_empty()), []
+        if self._drawn is not None:
+            *parts, positions = self._drawn
+            return PicturesHtml(*(mark_safe(p) if isinstance(p, str) else p for p in parts)), positions  # noqa: S308
+        # Drawn for other articles, or never: build from the facts, once per change of facts or articles.
+        stamp = StoryFact.objects.filter(story=self.story).aggregate(last=Max("computed_at"), count=Count("pk"))
+        key = f"story-pictures:{self.story.pk}-{hashlib.sha256(repr((stamp, self.key)).encode()).hexdigest()}"
         found = cache.get(key)
         if found is None:
-            found = render(self.built)
+            built = _build(self.story, self.articles) if stamp["count"] else _empty(self.articles)
+            found = render(built), _positions(built)
             cache.set(key, found, CACHE_TTL)
         return found
 
     @property
-    def _positions_key(self) -> str:
-        return f"story-pictures-positions:{self.cache_key}"
+    def html(self) -> PicturesHtml:
+        return self._drawing[0]
 
     @property
     def timeline_width(self) -> int:
@@ -264,26 +268,54 @@ class LazyPictures:
         """A small triangle under each dated claim that one of the reader's visible spans holds."""
         if not self.spans:
             return []
-        positions = cache.get(self._positions_key)
-        if positions is None:
-            positions = _positions(self.built)
-            cache.set(self._positions_key, positions, CACHE_TTL)
         labels = dict(Label.choices)
         urls = _Urls()
         by_article: dict[int, list[tuple]] = {}
-        for (article_id, start, end), place in positions.items():
-            by_article.setdefault(article_id, []).append((start, end, place))
+        for article_id, start, end, x, y in self._drawing[1]:
+            by_article.setdefault(article_id, []).append((start, end, x, y))
         marks = []
         for _pk, article_id, start, end, label, quote, reviewer in self.spans:
-            for fact_start, fact_end, (x, y) in by_article.get(article_id, []):
+            for fact_start, fact_end, x, y in by_article.get(article_id, []):
                 if start <= fact_start and fact_end <= end:
                     title = f"{reviewer}: {labels.get(label, label)} — “{quote[:120]}”"
                     marks.append(SpanMark(x, y + 10, f"{urls.article(article_id)}#at-{start}-{end}", title))
         return marks
 
 
-def _positions(built: StoryPictures) -> dict[tuple[int, int, int], tuple[float, float]]:
-    return {(m.fact.article_id, m.fact.start, m.fact.end): (m.cx, m.y) for m in built.timeline.marks}
+PICTURES_FIELDS = ("pair_count", "pairs", "timeline", "table_head", "table_rows")
+
+
+def story_articles(story: Story) -> list[Article]:
+    """The story's articles in the order the pictures draw them (lanes, columns) and the story page lists them."""
+    return list(story.articles.only("pk", "story_id", "title", "outlet", "published").order_by("published", "pk"))
+
+
+def store_pictures(*, story: Story) -> None:
+    """Draw the story's pictures from its stored facts and keep the HTML: called by story_preflag, in its
+    transaction, right after it stored the facts."""
+    articles = story_articles(story)
+    built = _build(story, articles)
+    html = render(built)
+    fields = {name: getattr(html, name) for name in PICTURES_FIELDS}
+    StoryPictures.objects.update_or_create(
+        story=story, defaults={"key": _lanes_key(articles), "positions": _positions(built), **fields}
+    )
+
+
+def _lanes_key(articles: list[Article]) -> str:
+    """What stored pictures depend on besides the facts: the articles as lanes and columns, and the markup."""
+    lanes = [(a.pk, a.title, a.outlet, a.published) for a in articles]
+    return hashlib.sha256(repr((MARKUP_VERSION, lanes)).encode()).hexdigest()
+
+
+def _empty(articles: list[Article] | None = None) -> Pictures:
+    articles = articles or []
+    urls = _Urls()
+    return Pictures(_timeline(articles, [], urls), [], articles, [])
+
+
+def _positions(built: Pictures) -> list[list]:
+    return [[m.fact.article_id, m.fact.start, m.fact.end, m.cx, m.y] for m in built.timeline.marks]
 
 
 def story_pictures(*, story: Story, user, articles: list[Article]) -> LazyPictures:
@@ -298,10 +330,10 @@ FACT_FIELDS = (
 )  # fmt: skip
 
 
-def _build(story: Story, articles: list[Article]) -> StoryPictures:
+def _build(story: Story, articles: list[Article]) -> Pictures:
     facts = list(StoryFact.objects.filter(story=story).order_by("index").values_list(*FACT_FIELDS, named=True))
     urls = _Urls()
-    return StoryPictures(
+    return Pictures(
         timeline=_timeline(articles, facts, urls),
         rows=_rows(articles, facts, urls),
         articles=articles,

@@ -19,7 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
 if TYPE_CHECKING:
-    from factcheck.findings.pictures import Cell, Lane, Pair, Row, StoryPictures, Timeline
+    from factcheck.findings.pictures import Cell, Lane, Pair, Pictures, Row, Timeline
 
 _NOT_SAID = '<td class="none"><span aria-hidden="true">—</span><span class="visually-hidden">not said</span></td>'
 _FLAGS = {
@@ -36,23 +36,29 @@ _HATCH = (
 )
 
 
+# Raise when the markup below changes: pictures stored before are then drawn again on their next view.
+MARKUP_VERSION = 2
+
+
 @dataclass
 class PicturesHtml:
-    """What the template places: each part already escaped, marked safe, and cached as one value."""
+    """What the template places: each part already escaped and marked safe (stored as StoryPictures)."""
 
     pair_count: int
     pairs: SafeString
-    timeline_empty: bool
     timeline: SafeString
     table_head: SafeString
     table_rows: SafeString
 
+    @property
+    def timeline_empty(self) -> bool:
+        return not self.timeline
 
-def render(pictures: StoryPictures) -> PicturesHtml:
+
+def render(pictures: Pictures) -> PicturesHtml:
     return PicturesHtml(
         pair_count=len(pictures.pairs),
         pairs=mark_safe("".join(_pair(p) for p in pictures.pairs)),  # noqa: S308  (every text escaped)
-        timeline_empty=pictures.timeline.empty,
         timeline=mark_safe("" if pictures.timeline.empty else _timeline(pictures.timeline)),  # noqa: S308
         table_head=mark_safe("".join(_column(a) for a in pictures.articles)),  # noqa: S308
         table_rows=mark_safe("\n".join(_row(row) for row in pictures.rows)),  # noqa: S308
