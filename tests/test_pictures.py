@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.urls import reverse
 
 from factcheck.articles.models import Article
 from factcheck.findings.models import StoryFact, StoryPictures
@@ -156,6 +157,24 @@ def test_pictures_drawn_for_other_articles_are_drawn_again_from_the_facts(client
     assert again == html != drawn
     # Its lane, its column and the conflicts it is in name it; nothing else changed.
     assert "The Renamed Courier" not in drawn and html.replace("The Renamed Courier", "Outlet 1") == drawn
+
+
+def test_an_outlet_edited_in_the_desk_is_drawn_again_with_the_pre_flags(
+    client, alice, erin, flagged, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    article = flagged.articles.order_by("published", "pk").last()
+    client.force_login(erin)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: form[name].value() or "" for name in ("title", "url", "published", "seen_token")}
+    data["outlet"] = "The Renamed Courier"
+    data.update({f"{p}-{k}": 0 for p in ("spans", "claim_groups") for k in ("TOTAL_FORMS", "INITIAL_FORMS")})
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, data).status_code == 302
+    client.force_login(alice)
+    with django_assert_num_queries(7):  # drawn for the articles as they are now: read, not built
+        html = _pictures(client.get(flagged.get_absolute_url()).content.decode())
+    assert html.count("The Renamed Courier") >= 2  # its lane and its column
 
 
 def test_every_text_the_pictures_place_is_escaped(client, alice):
