@@ -6,8 +6,10 @@ A story of 50 dated reports (tests/factories.wide_story, about 550 dates and fig
 then the story page is served through Django's test client in rounds, each round one request of each:
 - after a pre-flag: the first view after `story_preflag` ran again (it stores the facts and draws the
   pictures' HTML into StoryPictures; the view reads that row);
-- after an edit: the first view after an article's outlet changed without a pre-flag, so the stored
-  pictures name the old outlet and the view builds them from the 550 facts (then caches them);
+- not drawn for these articles: the first view after an article's outlet changed without a pre-flag
+  (an update outside the desk, which pre-flags again on such an edit; or pictures stored by an older
+  MARKUP_VERSION), so the stored pictures do not match and the view builds them from the 550 facts,
+  then caches them;
 - again: the same page once more, right after the first view after a pre-flag;
 - the baseline: the same page with `story_pictures` replaced by nothing (the page as it was).
 The four are interleaved, in an order that turns each round, so a load on the shared machine weighs on
@@ -33,7 +35,7 @@ GOAL_RATIO = 3.0
 GOAL_QUERIES = 10
 FIRST_VIEWS = {
     "preflag": "first view after a pre-flag",
-    "edit": "first view after an outlet was edited (built from the facts)",
+    "edit": "first view of pictures not drawn for these articles (built from the facts)",
     "warm": "again",
 }
 

@@ -9,6 +9,7 @@ the facts, and keeps what it built in the cache.
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -36,6 +37,9 @@ PAD_DAYS = 120
 CACHE_TTL = 86400  # a day: the key changes with the facts and articles anyway
 
 
+_POINT_SHAPES = {"conflicting": "cross", "unsupported": "diamond", "consistent": "dot"}
+
+
 @dataclass
 class Mark:
     """One dated claim on the timeline: a point or a bar, with its open ends shown as arrows."""
@@ -58,12 +62,10 @@ class Mark:
     def w(self) -> float:
         return round(self.x2 - self.x1, 1)
 
-    # Shapes as SVG path data, so the template holds no arithmetic and one element per claim.
+    # Shapes as SVG path data, so the markup holds no arithmetic and one element per claim.
     @property
     def shape(self) -> str:
-        if not self.point:
-            return "bar"
-        return {"conflicting": "cross", "unsupported": "diamond", "consistent": "dot"}.get(self.status, "small")
+        return _POINT_SHAPES.get(self.status, "small") if self.point else "bar"
 
     @property
     def d(self) -> str:
@@ -375,8 +377,8 @@ def _rows(articles: list[Article], facts: list[StoryFact], urls: _Urls) -> list[
             cell.facts.append(CellFact(fact.value, fact.sentence, urls.at(fact)))
             cell.conflicting = cell.conflicting or bool(fact.conflicts)
             cell.unsupported = cell.unsupported or fact.status == "unsupported"
-        topics = [fact.topic for fact in members]
-        topic = max(topics, key=lambda t: (topics.count(t), ":" in t, -len(t)))
+        topics = Counter(fact.topic for fact in members)
+        topic = max(topics, key=lambda t: (topics[t], ":" in t, -len(t)))
         rows.append(Row(topic, members[0].kind, cells, any(cell.conflicting for cell in cells)))
     # Conflicts first, then agreements, then what only one article says; within each, by topic.
     rows.sort(key=lambda row: (not row.conflicting, sum(not c.empty for c in row.cells) < 2, row.kind, row.topic))
@@ -429,12 +431,16 @@ def _links(marks: list[Mark], urls: _Urls) -> list[Link]:
                 join(a, b)
         for mark in members:
             # Each value it cannot agree with, once: the nearest claim giving that value.
-            nearest: dict[str, Mark] = {}
-            for other in (where[i] for i in mark.fact.conflicts if i in where):
+            nearest: dict[str, tuple[float, Mark]] = {}
+            for i in mark.fact.conflicts:
+                other = where.get(i)
+                if other is None:
+                    continue
+                distance = abs(other.y - mark.y)
                 best = nearest.get(other.fact.value)
-                if best is None or abs(other.y - mark.y) < abs(best.y - mark.y):
-                    nearest[other.fact.value] = other
-            for other in nearest.values():
+                if best is None or distance < best[0]:
+                    nearest[other.fact.value] = (distance, other)
+            for _distance, other in nearest.values():
                 join(mark, other)
     return links
 
