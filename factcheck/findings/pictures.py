@@ -109,6 +109,7 @@ class Lane:
     article: Article
     y: float
     label: str
+    short: str  # the label in a phone's narrower column of labels
     sub: str
     href: str
 
@@ -453,6 +454,7 @@ def _timeline(articles: list[Article], facts: list[StoryFact], urls: _Urls) -> T
             article,
             lanes_y[article.pk],
             _short(article.outlet or article.title, 26),
+            _short(article.outlet or article.title, 16),
             article.published.strftime("%-d %b %Y") if article.published else "no date",
             urls.article(article.pk),
         )

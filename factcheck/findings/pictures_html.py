@@ -37,7 +37,7 @@ _HATCH = (
 
 
 # Raise when the markup below changes: pictures stored before are then drawn again on their next view.
-MARKUP_VERSION = 2
+MARKUP_VERSION = 1
 
 
 @dataclass
@@ -128,8 +128,11 @@ def _labels(lanes: list[Lane], width: int, height: float) -> str:
         f'role="group" aria-label="Articles"><rect class="labels-bg" width="{width}" height="{height}"/>'
     ]
     for lane in lanes:
+        label = escape(lane.label)
+        if lane.short != lane.label:  # CSS shows one of the two
+            label = f'<tspan class="label-long">{label}</tspan><tspan class="label-short">{escape(lane.short)}</tspan>'
         out.append(
-            f'<a href="{lane.href}"><text class="lane-label" x="8" y="{lane.y}">{escape(lane.label)}'
+            f'<a href="{lane.href}"><text class="lane-label" x="8" y="{lane.y}">{label}'
             f'<tspan class="lane-date" x="8" dy="12">{escape(lane.sub)}</tspan></text></a>'
         )
     out.append("</svg>")
