@@ -147,7 +147,7 @@ def test_pictures_drawn_for_other_articles_are_drawn_again_from_the_facts(client
     client.force_login(alice)
     drawn = _pictures(client.get(story.get_absolute_url()).content.decode())
     first = story.articles.order_by("published", "pk").first()
-    Article.objects.filter(pk=first.pk).update(outlet="The Renamed Courier")  # edited, not pre-flagged again
+    Article.objects.filter(pk=first.pk).update(outlet="Renamed Courier")  # edited, not pre-flagged again
     # As before, then when the facts were computed and the facts themselves: the stored pictures name
     # the old outlet, so they are built again; the next view finds what that one built in the cache.
     with django_assert_num_queries(9):
@@ -156,7 +156,7 @@ def test_pictures_drawn_for_other_articles_are_drawn_again_from_the_facts(client
         again = _pictures(client.get(story.get_absolute_url()).content.decode())
     assert again == html != drawn
     # Its lane, its column and the conflicts it is in name it; nothing else changed.
-    assert "The Renamed Courier" not in drawn and html.replace("The Renamed Courier", "Outlet 1") == drawn
+    assert "Renamed Courier" not in drawn and html.replace("Renamed Courier", "Outlet 1") == drawn
 
 
 def test_an_outlet_edited_in_the_desk_is_drawn_again_with_the_pre_flags(
