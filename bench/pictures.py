@@ -5,7 +5,7 @@
 A story of 50 dated reports (tests/factories.wide_story, about 550 dates and figures) is pre-flagged,
 then the story page is served through Django's test client in rounds, each round one request of each:
 - after a pre-flag: the first view after `story_preflag` ran again (it stores the facts and draws the
-  pictures' HTML into StoryPictures; the view reads that row);
+  pictures' HTML into StoryPictures; the view reads that row, then keeps it in the cache);
 - not drawn for these articles: the first view after an article's outlet changed without a pre-flag
   (an update outside the desk, which pre-flags again on such an edit; or pictures stored by an older
   MARKUP_VERSION), so the stored pictures do not match and the view builds them from the 550 facts,
