@@ -106,7 +106,6 @@ class Link:
 
 @dataclass
 class Lane:
-    article: Article
     y: float
     label: str
     short: str  # the label in a phone's narrower column of labels
@@ -157,11 +156,6 @@ class Cell:
     @property
     def kind(self) -> str:
         return "conflicting" if self.conflicting else ("unsupported" if self.unsupported else "consistent")
-
-    @property
-    def flag(self) -> str:
-        """What a screen reader hears before the value; the shape says it to the eye."""
-        return {"conflicting": "possible conflict:", "unsupported": "possibly unsupported:"}.get(self.kind, "")
 
 
 @dataclass
@@ -463,7 +457,6 @@ def _timeline(articles: list[Article], facts: list[StoryFact], urls: _Urls) -> T
     lanes_y = {article.pk: TOP + 12 + n * LANE_H + LANE_H / 2 for n, article in enumerate(articles)}
     lanes = [
         Lane(
-            article,
             lanes_y[article.pk],
             _short(article.outlet or article.title, 26),
             _short(article.outlet or article.title, 16),

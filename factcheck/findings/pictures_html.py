@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from factcheck.findings.pictures import Cell, Lane, Pair, Pictures, Row, Timeline
 
 _NOT_SAID = '<td class="none"><span aria-hidden="true">—</span><span class="visually-hidden">not said</span></td>'
+# What a screen reader hears before a cell's value; the shape says it to the eye.
 _FLAGS = {
     "conflicting": '<span class="cell-flag"><span class="shape-conflicting" aria-hidden="true"></span>'
     '<span class="visually-hidden">possible conflict:</span></span> ',
