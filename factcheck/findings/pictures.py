@@ -324,7 +324,9 @@ def _empty(articles: list[Article] | None = None) -> Pictures:
 
 
 def _positions(built: Pictures) -> list[list]:
-    return [[m.fact.article_id, m.fact.start, m.fact.end, m.cx, m.y] for m in built.timeline.marks]
+    """Where each passage's mark is, once per passage: [article id, start, end, x, y]."""
+    places = {(m.fact.article_id, m.fact.start, m.fact.end): (m.cx, m.y) for m in built.timeline.marks}
+    return [[*passage, *place] for passage, place in places.items()]
 
 
 def story_pictures(*, story: Story, user, articles: list[Article]) -> LazyPictures:
