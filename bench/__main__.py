@@ -9,7 +9,7 @@ Each benchmark runs in its own process (they set Django up with different settin
 hands its figures back as JSON; a benchmark that fails gets a row saying so, and the others still run.
 Every figure is ours against a baseline measured in the same run on the same machine, with the goal
 from the issue where there is one. DATABASE_URL chooses the database of the in-process benches
-(consensus, workflow); export_csv and load always use PostgreSQL (BENCH_DB, default factcheck_bench).
+(consensus, workflow, pictures); export_csv and load always use PostgreSQL (BENCH_DB, default factcheck_bench).
 """
 
 import argparse
@@ -26,7 +26,7 @@ sys.path.insert(0, str(HERE))
 
 from report import SIZES, Figure, load, machine, table  # noqa: E402
 
-BENCHES = ("export_csv", "consensus", "workflow", "article_page", "load", "setup_time")
+BENCHES = ("export_csv", "consensus", "workflow", "article_page", "pictures", "load", "setup_time")
 TIMEOUT_S = {"tiny": 600, "quick": 1200, "full": 7200}
 
 

@@ -97,8 +97,9 @@ def more_stories(count: int) -> None:
 
 # Session, user, permissions (one query, for view_story), then the page's own queries (the list: the
 # stories with their figures, and the spans behind the alphas the reader may see); the story page's
-# pictures add three when their cached fragment misses, as here (the facts' stamp, the reader's visible
-# spans, the facts), two when it hits: see tests/test_pictures.py.
+# pictures add three for a story never pre-flagged, as here (when they were drawn: never; when the facts
+# were computed: never; the reader's visible spans), two once pre-flagging drew them and this process read
+# them (three the first time): see tests/test_pictures.py.
 STORY_LIST_QUERIES = 5
 STORY_PAGE_QUERIES = 8
 

@@ -3,10 +3,12 @@
 import re
 
 import pytest
+from django.urls import reverse
 
-from factcheck.findings.models import StoryFact
+from factcheck.articles.models import Article
+from factcheck.findings.models import StoryFact, StoryPictures
 from factcheck.findings.services import story_preflag
-from tests.factories import find, mark, wide_story
+from tests.factories import find, make_story, mark, wide_story
 
 
 @pytest.fixture
@@ -110,24 +112,85 @@ def test_a_story_never_flagged_says_so_instead_of_a_picture(client, alice, story
     assert "No dated claims yet" in html and "No facts were compared yet" in html
 
 
+def _pictures(html: str) -> str:
+    return html[html.index('<section class="pictures"') :]
+
+
 @pytest.mark.django_db
-def test_the_story_page_of_fifty_articles_and_five_hundred_facts_costs_seven_queries(
+def test_the_story_page_of_fifty_articles_and_five_hundred_facts_reads_its_drawn_pictures(
     client, alice, django_assert_num_queries
 ):
     story = wide_story(50)
     story_preflag(story=story)
     assert StoryFact.objects.filter(story=story).count() >= 500
+    assert StoryPictures.objects.filter(story=story).exists()
     client.force_login(alice)
-    # Session, user, permissions, story, articles, when the facts were computed, the reader's visible
-    # spans; and the facts themselves when the cached pictures miss, as the first time.
+    # Session, user, permissions, story, articles, when the pictures were drawn, the reader's visible
+    # spans, and the first time the HTML pre-flagging drew; no fact is read.
     with django_assert_num_queries(8):
         response = client.get(story.get_absolute_url())
     with django_assert_num_queries(7):
         again = client.get(story.get_absolute_url()).content.decode()
     html = response.content.decode()
-    assert again[again.index('<section class="pictures"') :] == html[html.index('<section class="pictures"') :]
+    assert _pictures(again) == _pictures(html)
     assert (
         html.count('class="mark ')
         == StoryFact.objects.filter(story=story, kind="date").exclude(low=None, high=None).count()
     )
     assert html.count("<tr") > 5 and 'class="link k-conflicting"' in html
+
+
+@pytest.mark.django_db
+def test_pictures_drawn_for_other_articles_are_drawn_again_from_the_facts(client, alice, django_assert_num_queries):
+    story = wide_story(8)
+    story_preflag(story=story)
+    client.force_login(alice)
+    drawn = _pictures(client.get(story.get_absolute_url()).content.decode())
+    first = story.articles.order_by("published", "pk").first()
+    Article.objects.filter(pk=first.pk).update(outlet="Renamed Courier")  # edited, not pre-flagged again
+    # As before, then when the facts were computed and the facts themselves: the stored pictures name
+    # the old outlet, so they are built again; the next view finds what that one built in the cache.
+    with django_assert_num_queries(9):
+        html = _pictures(client.get(story.get_absolute_url()).content.decode())
+    with django_assert_num_queries(8):
+        again = _pictures(client.get(story.get_absolute_url()).content.decode())
+    assert again == html != drawn
+    # Its lane, its column and the conflicts it is in name it; nothing else changed.
+    assert "Renamed Courier" not in drawn and html.replace("Renamed Courier", "Outlet 1") == drawn
+
+
+def test_an_outlet_edited_in_the_desk_is_drawn_again_with_the_pre_flags(
+    client, alice, erin, flagged, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    article = flagged.articles.order_by("published", "pk").last()
+    client.force_login(erin)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: form[name].value() or "" for name in ("title", "url", "published", "seen_token")}
+    data["outlet"] = "The Renamed Courier"
+    data.update({f"{p}-{k}": 0 for p in ("spans", "claim_groups") for k in ("TOTAL_FORMS", "INITIAL_FORMS")})
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, data).status_code == 302
+    client.force_login(alice)
+    with django_assert_num_queries(8):  # drawn for the articles as they are now: read, not built
+        html = _pictures(client.get(flagged.get_absolute_url()).content.decode())
+    assert html.count("The Renamed Courier") >= 2  # its lane and its column
+
+
+def test_every_text_the_pictures_place_is_escaped(client, alice):
+    bodies = [
+        'The <b>bridge</b> & "tunnel" will close by March 2026 for repairs, the city said.',
+        "The <b>bridge</b> & 'tunnel' will close by March 2027 for repairs, officials said.",
+    ]
+    story = make_story("Escaped pictures", bodies=bodies)
+    outlets = ['<i>Daily & "Co"</i>', "<script>x</script>"]
+    for article, outlet in zip(story.articles.order_by("pk"), outlets, strict=True):
+        Article.objects.filter(pk=article.pk).update(outlet=outlet)
+    story_preflag(story=story)
+    client.force_login(alice)
+    html = _pictures(client.get(story.get_absolute_url()).content.decode())
+    assert "<b>" not in html and "<i>" not in html and "<script>" not in html
+    assert "The &lt;b&gt;bridge&lt;/b&gt; &amp; &quot;tunnel&quot; will close by March 2026" in html  # a mark's title
+    assert "&#x27;tunnel&#x27;" in html
+    assert html.count("&lt;i&gt;Daily &amp; &quot;Co&quot;&lt;/i&gt;") >= 2  # its lane and its column
+    assert html.count("&lt;script&gt;x&lt;/script&gt;") >= 2

@@ -76,3 +76,36 @@ def test_the_story_page_shows_its_pictures_and_a_timeline_mark_opens_its_passage
     located = page.locator("#article-body span.located")
     expect(located).to_have_text("by September 2023")
     expect(located.first).to_be_in_viewport()
+
+
+def test_on_a_phone_the_lanes_labels_stay_in_view_and_the_tables_caption_wraps(browser, live_server, alice, flagged):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    login(page, live_server, "alice")
+    page.goto(f"{live_server.url}{flagged.get_absolute_url()}")
+    timeline = page.locator("[data-timeline]")
+    label = page.locator(".timeline-labels text.lane-label").first
+    expect(label).to_be_visible()
+    assert timeline.evaluate("box => box.scrollWidth > box.clientWidth")  # it scrolls sideways on a phone
+    for where in ("box.scrollWidth", "0"):
+        timeline.evaluate(f"box => {{ box.scrollLeft = {where}; }}")
+        inside = timeline.evaluate(
+            """box => {
+                const outer = box.getBoundingClientRect();
+                const label = box.querySelector('.timeline-labels text.lane-label').getBoundingClientRect();
+                return label.left >= outer.left && label.left < outer.left + 20;
+            }"""
+        )
+        assert inside, f"the first lane's label left the view at scrollLeft={where}"
+    table = page.locator(".table-scroll")
+    table.evaluate("box => { box.scrollLeft = box.scrollWidth; }")
+    fits = table.evaluate(
+        """box => {
+            const outer = box.getBoundingClientRect();
+            const caption = box.querySelector('caption').getBoundingClientRect();
+            return box.scrollWidth > box.clientWidth && caption.left >= outer.left - 1
+                && caption.right <= outer.right + 1;
+        }"""
+    )
+    assert fits, "the table's caption is wider than the phone or scrolled away"
+    context.close()

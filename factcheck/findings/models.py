@@ -113,3 +113,28 @@ class StoryFact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic}: {self.value}"
+
+
+class StoryPictures(models.Model):
+    """The story page's pictures (conflicts list, timeline, outlets-by-facts table) as HTML, drawn when the
+    story's facts are stored (story_preflag), so the first view after a pre-flag reads this one row instead
+    of building them from hundreds of facts.
+
+    `key` says which articles (their order, titles, outlets and dates: the lanes and columns) and which
+    version of the markup they were drawn for; a page whose articles differ draws them again from the facts.
+    The HTML is written only by factcheck/findings/pictures_html.py, which escapes every text it places.
+    """
+
+    story = models.OneToOneField(Story, on_delete=models.CASCADE, primary_key=True, related_name="drawn_pictures")
+    key = models.CharField(max_length=64)
+    pair_count = models.PositiveIntegerField(default=0)
+    pairs = models.TextField(blank=True)
+    timeline = models.TextField(blank=True)
+    table_head = models.TextField(blank=True)
+    table_rows = models.TextField(blank=True)
+    # [article id, start, end, x, y] of each timeline mark: where the reader's spans are drawn.
+    positions = models.JSONField(default=list, blank=True)
+    drawn_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Pictures of story {self.story_id}"

@@ -1,12 +1,15 @@
 """The story page's pictures, built from the facts stored at pre-flag time: the timeline and the outlets-by-facts table.
 
-Each is a small view-model of numbers the SVG template places; nothing is extracted or aligned here,
-so the page costs the same two queries (the facts, the reader's visible spans) whatever the story's size.
+Each is a small view-model of numbers that pictures_html.py writes as HTML; nothing is extracted or aligned
+here. Pre-flagging draws them once and stores the HTML (StoryPictures), so a page reads one row whatever
+the story's size; only a page whose articles changed since (an outlet or date edited) builds them from
+the facts, and keeps what it built in the cache.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -14,21 +17,27 @@ from functools import cached_property
 from django.core.cache import cache
 from django.db.models import Count, Max
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from factcheck.articles.models import Article, Story
-from factcheck.findings.models import StoryFact
+from factcheck.findings.models import StoryFact, StoryPictures
+from factcheck.findings.pictures_html import MARKUP_VERSION, PicturesHtml, render
 from factcheck.review.access import can_read, visible_span_filter
 from factcheck.review.models import Label, Span
 
 # The SVG's user units: the page scales it to its width; below MIN_WIDTH px it scrolls sideways instead.
 WIDTH = 1000
 LABEL_W = 190
+LABEL_COLUMN = 200  # the lanes' labels, drawn over the plot's left margin (static/css/pictures.css: 20%)
 PLOT_L, PLOT_R = LABEL_W + 20, WIDTH - 24
 LANE_H = 34
 TOP = 34  # the axis and its year labels
 POINT_DAYS = 62  # an interval shorter than about two months is drawn as a point
 PAD_DAYS = 120
-POSITIONS_TTL = 86400  # as long as the template's cached fragments
+CACHE_TTL = 86400  # a day: the key changes with the facts and articles anyway
+
+
+_POINT_SHAPES = {"conflicting": "cross", "unsupported": "diamond", "consistent": "dot"}
 
 
 @dataclass
@@ -53,12 +62,10 @@ class Mark:
     def w(self) -> float:
         return round(self.x2 - self.x1, 1)
 
-    # Shapes as SVG path data, so the template holds no arithmetic and one element per claim.
+    # Shapes as SVG path data, so the markup holds no arithmetic and one element per claim.
     @property
     def shape(self) -> str:
-        if not self.point:
-            return "bar"
-        return {"conflicting": "cross", "unsupported": "diamond", "consistent": "dot"}.get(self.status, "small")
+        return _POINT_SHAPES.get(self.status, "small") if self.point else "bar"
 
     @property
     def d(self) -> str:
@@ -76,26 +83,6 @@ class Mark:
             return f"M{x:.1f} {y - 6:.1f}l6 6l-6 6l-6 -6z"
         r = 5 if self.status == "consistent" else 3.5
         return f"M{x - r:.1f} {y:.1f}a{r} {r} 0 1 0 {2 * r} 0a{r} {r} 0 1 0 {-2 * r} 0z"
-
-    @property
-    def cross(self) -> str:
-        return f"M{self.cx - 5:.1f} {self.y - 5:.1f}l10 10m0 -10l-10 10"
-
-    @property
-    def diamond(self) -> str:
-        return f"M{self.cx:.1f} {self.y - 6:.1f}l6 6l-6 6l-6 -6z"
-
-    @property
-    def bar_y(self) -> float:
-        return self.y - 5
-
-    @property
-    def arrow_right(self) -> str:
-        return f"M{self.x2:.1f} {self.y - 7:.1f}l8 7l-8 7z"
-
-    @property
-    def arrow_left(self) -> str:
-        return f"M{self.x1:.1f} {self.y - 7:.1f}l-8 7l8 7z"
 
 
 @dataclass
@@ -119,10 +106,11 @@ class Link:
 
 @dataclass
 class Lane:
-    article: Article
     y: float
     label: str
+    short: str  # the label in a phone's narrower column of labels
     sub: str
+    href: str
 
 
 @dataclass
@@ -141,6 +129,7 @@ class Timeline:
     width: int = WIDTH
     plot_left: int = PLOT_L
     plot_right: int = PLOT_R
+    label_column: int = LABEL_COLUMN
 
     @property
     def empty(self) -> bool:
@@ -168,11 +157,6 @@ class Cell:
     def kind(self) -> str:
         return "conflicting" if self.conflicting else ("unsupported" if self.unsupported else "consistent")
 
-    @property
-    def flag(self) -> str:
-        """What a screen reader hears before the value; the shape says it to the eye."""
-        return {"conflicting": "possible conflict:", "unsupported": "possibly unsupported:"}.get(self.kind, "")
-
 
 @dataclass
 class Row:
@@ -195,7 +179,7 @@ class Pair:
 
 
 @dataclass
-class StoryPictures:
+class Pictures:
     timeline: Timeline
     rows: list[Row]
     articles: list[Article]
@@ -222,47 +206,63 @@ class _Urls:
 
 
 class LazyPictures:
-    """The story page's pictures, built only when the template's cached fragments miss.
+    """The story page's pictures for one reader: the stored HTML, and the reader's own spans drawn over it.
 
-    The fragments depend on the story's facts and articles only, so one reader's new span does not
-    rebuild them: two queries always (when the facts were last computed, and the spans the reader may
-    see, for the blind phase), the facts themselves (a third) only on a miss, after a pre-flag. The
-    reader's spans are drawn per request over the cached timeline, from the marks' cached positions.
+    Two queries (when the stored pictures were drawn, and the spans the reader may see, for the blind
+    phase) when the pictures were drawn for the story's articles as they are and this process has read
+    that drawing before; a third reads its HTML the first time. Otherwise (drawn for other articles, or
+    never) when the facts were computed (a third) and the facts themselves (a fourth) when nothing built
+    from them is cached yet. The reader's spans are drawn per request over the timeline, from the marks'
+    stored positions.
     """
 
     def __init__(self, *, story: Story, user, articles: list[Article]):
         self.story, self.user, self.articles = story, user, articles
+        self.spans: list[tuple] = []
+        self._drawn_at = None
         if not can_read(user):
-            self.spans, self.cache_key = [], "none"
             return
-        stamp = StoryFact.objects.filter(story=story).aggregate(last=Max("computed_at"), count=Count("pk"))
+        self.key = _lanes_key(articles)
+        self._drawn_at = (
+            StoryPictures.objects.filter(story=story, key=self.key).values_list("drawn_at", flat=True).first()
+        )
         self.spans = list(
             Span.objects.filter(article__story=story)
             .filter(visible_span_filter(story_id=story.pk, user=user))
             .order_by("pk")
             .values_list("pk", "article_id", "start", "end", "label", "quote", "reviewer__username")
         )
-        lanes = [(a.pk, a.title, a.outlet, a.published) for a in articles]
-        self.cache_key = f"{story.pk}-{hashlib.sha256(repr((stamp, lanes)).encode()).hexdigest()}"
 
     @cached_property
-    def built(self) -> StoryPictures:
+    def _drawing(self) -> tuple[PicturesHtml, list]:
         if not can_read(self.user):
-            return StoryPictures(Timeline([], [], [], [], TOP), [], [], [])
-        built = _build(self.story, self.articles)
-        # Kept beside the fragments, so a span written later is placed without reading the facts again.
-        positions = {(m.fact.article_id, m.fact.start, m.fact.end): (m.cx, m.y) for m in built.timeline.marks}
-        cache.set(self._positions_key, positions, POSITIONS_TTL)
-        return built
+            return render(_empty()), []
+        if self._drawn_at is not None:
+            # Kept in the cache too: 330 KB of text read from PostgreSQL on every view cost ~3 ms.
+            key = f"story-pictures-drawn:{self.story.pk}:{self._drawn_at.isoformat()}"
+            found = cache.get(key)
+            if found is None:
+                row = StoryPictures.objects.filter(story=self.story).values_list(*PICTURES_FIELDS, "positions").first()
+                if row is not None:  # else the story went meanwhile: drawn from its facts (none) below
+                    *parts, positions = row
+                    html = PicturesHtml(*(mark_safe(p) if isinstance(p, str) else p for p in parts))  # noqa: S308
+                    found = html, positions
+                    cache.set(key, found, CACHE_TTL)
+            if found is not None:
+                return found
+        # Drawn for other articles, or never: build from the facts, once per change of facts or articles.
+        stamp = StoryFact.objects.filter(story=self.story).aggregate(last=Max("computed_at"), count=Count("pk"))
+        key = f"story-pictures:{self.story.pk}-{hashlib.sha256(repr((stamp, self.key)).encode()).hexdigest()}"
+        found = cache.get(key)
+        if found is None:
+            built = _build(self.story, self.articles) if stamp["count"] else _empty(self.articles)
+            found = render(built), _positions(built)
+            cache.set(key, found, CACHE_TTL)
+        return found
 
     @property
-    def _positions_key(self) -> str:
-        return f"story-pictures-positions:{self.cache_key}"
-
-    def __getattr__(self, name):
-        if name in ("timeline", "rows", "pairs"):
-            return getattr(self.built, name)
-        raise AttributeError(name)
+    def html(self) -> PicturesHtml:
+        return self._drawing[0]
 
     @property
     def timeline_width(self) -> int:
@@ -277,23 +277,56 @@ class LazyPictures:
         """A small triangle under each dated claim that one of the reader's visible spans holds."""
         if not self.spans:
             return []
-        key = f"story-pictures-positions:{self.cache_key}"
-        positions = cache.get(key)
-        if positions is None:
-            positions = {(m.fact.article_id, m.fact.start, m.fact.end): (m.cx, m.y) for m in self.built.timeline.marks}
-            cache.set(key, positions, POSITIONS_TTL)
         labels = dict(Label.choices)
         urls = _Urls()
         by_article: dict[int, list[tuple]] = {}
-        for (article_id, start, end), place in positions.items():
-            by_article.setdefault(article_id, []).append((start, end, place))
+        for article_id, start, end, x, y in self._drawing[1]:
+            by_article.setdefault(article_id, []).append((start, end, x, y))
         marks = []
         for _pk, article_id, start, end, label, quote, reviewer in self.spans:
-            for fact_start, fact_end, (x, y) in by_article.get(article_id, []):
+            for fact_start, fact_end, x, y in by_article.get(article_id, []):
                 if start <= fact_start and fact_end <= end:
                     title = f"{reviewer}: {labels.get(label, label)} — “{quote[:120]}”"
                     marks.append(SpanMark(x, y + 10, f"{urls.article(article_id)}#at-{start}-{end}", title))
         return marks
+
+
+PICTURES_FIELDS = ("pair_count", "pairs", "timeline", "table_head", "table_rows")
+
+
+def story_articles(story: Story) -> list[Article]:
+    """The story's articles in the order the pictures draw them (lanes, columns) and the story page lists them."""
+    return list(story.articles.only("pk", "story_id", "title", "outlet", "published").order_by("published", "pk"))
+
+
+def store_pictures(*, story: Story) -> None:
+    """Draw the story's pictures from its stored facts and keep the HTML: called by story_preflag, in its
+    transaction, right after it stored the facts."""
+    articles = story_articles(story)
+    built = _build(story, articles)
+    html = render(built)
+    fields = {name: getattr(html, name) for name in PICTURES_FIELDS}
+    StoryPictures.objects.update_or_create(
+        story=story, defaults={"key": _lanes_key(articles), "positions": _positions(built), **fields}
+    )
+
+
+def _lanes_key(articles: list[Article]) -> str:
+    """What stored pictures depend on besides the facts: the articles as lanes and columns, and the markup."""
+    lanes = [(a.pk, a.title, a.outlet, a.published) for a in articles]
+    return hashlib.sha256(repr((MARKUP_VERSION, lanes)).encode()).hexdigest()
+
+
+def _empty(articles: list[Article] | None = None) -> Pictures:
+    articles = articles or []
+    urls = _Urls()
+    return Pictures(_timeline(articles, [], urls), [], articles, [])
+
+
+def _positions(built: Pictures) -> list[list]:
+    """Where each passage's mark is, once per passage: [article id, start, end, x, y]."""
+    places = {(m.fact.article_id, m.fact.start, m.fact.end): (m.cx, m.y) for m in built.timeline.marks}
+    return [[*passage, *place] for passage, place in places.items()]
 
 
 def story_pictures(*, story: Story, user, articles: list[Article]) -> LazyPictures:
@@ -301,10 +334,17 @@ def story_pictures(*, story: Story, user, articles: list[Article]) -> LazyPictur
     return LazyPictures(story=story, user=user, articles=articles)
 
 
-def _build(story: Story, articles: list[Article]) -> StoryPictures:
-    facts = list(StoryFact.objects.filter(story=story).order_by("index"))
+# What the pictures read of a stored fact: tuples rather than model instances, a third of the time.
+FACT_FIELDS = (
+    "index", "article_id", "kind", "start", "end", "quote", "sentence", "low", "high",
+    "value", "topic", "status", "matter", "conflicts", "agrees",
+)  # fmt: skip
+
+
+def _build(story: Story, articles: list[Article]) -> Pictures:
+    facts = list(StoryFact.objects.filter(story=story).order_by("index").values_list(*FACT_FIELDS, named=True))
     urls = _Urls()
-    return StoryPictures(
+    return Pictures(
         timeline=_timeline(articles, facts, urls),
         rows=_rows(articles, facts, urls),
         articles=articles,
@@ -346,8 +386,8 @@ def _rows(articles: list[Article], facts: list[StoryFact], urls: _Urls) -> list[
             cell.facts.append(CellFact(fact.value, fact.sentence, urls.at(fact)))
             cell.conflicting = cell.conflicting or bool(fact.conflicts)
             cell.unsupported = cell.unsupported or fact.status == "unsupported"
-        topics = [fact.topic for fact in members]
-        topic = max(topics, key=lambda t: (topics.count(t), ":" in t, -len(t)))
+        topics = Counter(fact.topic for fact in members)
+        topic = max(topics, key=lambda t: (topics[t], ":" in t, -len(t)))
         rows.append(Row(topic, members[0].kind, cells, any(cell.conflicting for cell in cells)))
     # Conflicts first, then agreements, then what only one article says; within each, by topic.
     rows.sort(key=lambda row: (not row.conflicting, sum(not c.empty for c in row.cells) < 2, row.kind, row.topic))
@@ -400,12 +440,16 @@ def _links(marks: list[Mark], urls: _Urls) -> list[Link]:
                 join(a, b)
         for mark in members:
             # Each value it cannot agree with, once: the nearest claim giving that value.
-            nearest: dict[str, Mark] = {}
-            for other in (where[i] for i in mark.fact.conflicts if i in where):
+            nearest: dict[str, tuple[float, Mark]] = {}
+            for i in mark.fact.conflicts:
+                other = where.get(i)
+                if other is None:
+                    continue
+                distance = abs(other.y - mark.y)
                 best = nearest.get(other.fact.value)
-                if best is None or abs(other.y - mark.y) < abs(best.y - mark.y):
-                    nearest[other.fact.value] = other
-            for other in nearest.values():
+                if best is None or distance < best[0]:
+                    nearest[other.fact.value] = (distance, other)
+            for _distance, other in nearest.values():
                 join(mark, other)
     return links
 
@@ -415,10 +459,11 @@ def _timeline(articles: list[Article], facts: list[StoryFact], urls: _Urls) -> T
     lanes_y = {article.pk: TOP + 12 + n * LANE_H + LANE_H / 2 for n, article in enumerate(articles)}
     lanes = [
         Lane(
-            article,
             lanes_y[article.pk],
             _short(article.outlet or article.title, 26),
+            _short(article.outlet or article.title, 16),
             article.published.strftime("%-d %b %Y") if article.published else "no date",
+            urls.article(article.pk),
         )
         for article in articles
     ]

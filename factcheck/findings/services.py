@@ -9,6 +9,7 @@ from django.db import transaction
 from factcheck.articles.models import Article, Story, check_not_frozen
 from factcheck.findings.compare import AlignedFact, Doc, analyse
 from factcheck.findings.models import Response, StoryFact, Suggestion, SuggestionResponse
+from factcheck.findings.pictures import store_pictures
 from factcheck.refusals import NotAllowed
 from factcheck.review.access import is_reviewer
 from factcheck.review.models import Span
@@ -44,6 +45,8 @@ def story_preflag(*, story: Story) -> list[Suggestion]:
     wanted: dict[tuple, dict] = {}
     analysis = analyse(docs)
     _store_facts(story, analysis.facts)
+    # Drawn now, once, so the first view of the story page reads them instead of building them.
+    store_pictures(story=story)
     for finding in analysis.findings:
         # Every offset is checked as a reviewer's span would be before anything is stored.
         check_span(bodies[finding.doc_id], finding.start, finding.end, finding.quote)

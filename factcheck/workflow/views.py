@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from factcheck.articles.models import Story
-from factcheck.findings.pictures import story_pictures
+from factcheck.findings.pictures import story_articles, story_pictures
 from factcheck.refusals import refusal
 from factcheck.review.access import can_read, get_story_for_user, is_editor
 from factcheck.workflow.homes import story_rows
@@ -35,8 +35,8 @@ def _story_context(story: Story, **extra) -> dict:
 @require_GET
 def story_detail(request: HttpRequest, slug: str) -> HttpResponse:
     story = get_story_for_user(request, slug)
-    articles = list(story.articles.only("pk", "story_id", "title", "outlet", "published").order_by("published", "pk"))
-    # The pictures read what pre-flagging stored (two queries), never extract or align on a page view.
+    articles = story_articles(story)
+    # The pictures read what pre-flagging drew and stored (two queries), never extract or align on a page view.
     pictures = story_pictures(story=story, user=request.user, articles=articles)
     return render(request, "workflow/story_detail.html", _story_context(story, articles=articles, pictures=pictures))
 

@@ -14,13 +14,16 @@
     box.classList.add("active");
   }
 
-  // On a phone the timeline scrolls sideways: start where the first conflict is, not at the oldest date.
+  // On a phone the timeline scrolls sideways: start where the first conflict is, not at the oldest date,
+  // a quarter into the part the lanes' sticky labels leave in view.
   function showFirstConflict() {
     var box = document.querySelector("[data-timeline]");
     var mark = box && box.querySelector("a.mark.k-conflicting");
     if (!mark || box.scrollWidth <= box.clientWidth) return;
+    var labels = box.querySelector(".timeline-labels");
+    var covered = labels ? labels.getBoundingClientRect().width : 0;
     var left = mark.getBoundingClientRect().left - box.getBoundingClientRect().left + box.scrollLeft;
-    box.scrollLeft = Math.max(0, left - box.clientWidth / 4);
+    box.scrollLeft = Math.max(0, left - covered - (box.clientWidth - covered) / 4);
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", showFirstConflict);

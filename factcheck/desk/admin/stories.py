@@ -32,6 +32,7 @@ from factcheck.articles.services import (
     articles_import_uploads,
     decode_uploads,
 )
+from factcheck.articles.signals import announce_import
 from factcheck.consensus.agreement import Agreement
 from factcheck.consensus.glance import story_glance
 from factcheck.desk import selectors
@@ -711,6 +712,14 @@ class ArticleAdmin(ImportMixin, ReviewFigures, StaleEditGuard, AuditedAdmin):
         else:
             message = "This file could not be read as CSV: save it as CSV UTF-8 (comma-separated) and import it again."
         form.add_error("import_file", message)
+
+    def save_model(self, request, obj: Article, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and {"title", "outlet", "published"} & set(form.changed_data):
+            # Pre-flags name articles by title and outlet and read "last year" against the publication
+            # date, and the story page's pictures draw a lane per article in date order: recompute both
+            # after the commit, as after an import.
+            announce_import(story=obj.story)
 
     def has_change_permission(self, request, obj: Article | None = None) -> bool:
         # The title, outlet and link of an article are part of a published result: frozen with the story.
