@@ -115,7 +115,7 @@ def run(reviewers: int, claims: int, json_path: str | None = None, large: int = 
             Figure(NAME, f"span write with regrouping ({size})", write * ms, bare * ms, "ms", "a bare Span.save"),
             Figure(NAME, f"consensus page, editor ({size})", page * ms, plain * ms, "ms", "one SELECT of its spans"),
             Figure(NAME, f"disputed queue ({size})", queue * ms, plain_groups * ms, "ms", "one SELECT of its groups"),
-            *at_scale(client, users[:5], large),
+            *at_scale(client, users[:5], large, editor),
         ],
         json_path,
     )
@@ -159,7 +159,46 @@ def scaled_story(title: str, users, spans: int):
     return story
 
 
-def at_scale(client, users, large: int) -> None:
+def _cold(client, url: str, story, editor, repeat: int) -> float:
+    """The page's median server time right after a reviewer changed a verdict (every cache keyed on the
+    story's verdicts is then stale): before each timed GET, one more span of the story gets a new label
+    through the service reviewers use in a claim's thread. Each change is to another span, so no state
+    of the story repeats and nothing cached from an earlier one can serve it."""
+    from factcheck.consensus.services import verdict_change
+    from factcheck.review.models import Span
+    from factcheck.review.services import discussion_open
+
+    discussion_open(story=story, editor=editor)  # a submitted reviewer may change a verdict in the thread
+    spans = list(Span.objects.filter(article__story=story).select_related("reviewer", "article__story")[:repeat])
+    samples = []
+    for span in spans:
+        label = LABELS[(LABELS.index(span.label) + 1) % len(LABELS)]
+        verdict_change(span=span, reviewer=span.reviewer, label=label, note="")
+        started = time.perf_counter()
+        response = client.get(url)
+        samples.append(time.perf_counter() - started)
+        assert response.status_code == 200
+    return statistics.median(samples)
+
+
+def _profile(client, url: str, story, editor) -> None:
+    """Where the cold page's time goes: cProfile of one GET right after a verdict changed."""
+    import cProfile
+    import pstats
+
+    from factcheck.consensus.services import verdict_change
+    from factcheck.review.models import Span
+
+    span = Span.objects.filter(article__story=story).select_related("reviewer", "article__story").last()
+    verdict_change(span=span, reviewer=span.reviewer, label=LABELS[(LABELS.index(span.label) + 1) % 3], note="")
+    profile = cProfile.Profile()
+    profile.runcall(client.get, url)
+    stats = pstats.Stats(profile)
+    stats.sort_stats("cumulative").print_stats(30)
+    stats.sort_stats("tottime").print_stats(20)
+
+
+def at_scale(client, users, large: int, editor) -> list:
     from factcheck.review.models import Span
     from factcheck.review.services import span_update
 
@@ -177,16 +216,12 @@ def at_scale(client, users, large: int) -> None:
 
         with connection.execute_wrapper(count):
             client.get(url)
-        times[story.pk] = (timed(lambda url=url: client.get(url), 9), len(queries))
-        if PROFILE:
-            import cProfile
-            import pstats
-
-            profile = cProfile.Profile()
-            profile.runcall(client.get, url)
-            pstats.Stats(profile).sort_stats("tottime").print_stats(25)
+        warm = timed(lambda url=url: client.get(url), 9)
+        times[story.pk] = (warm, _cold(client, url, story, editor, 9), len(queries))
+        if PROFILE and story is big:
+            _profile(client, url, story, editor)
     spans = {s.pk: Span.objects.filter(article__story=s).count() for s in (small, big)}
-    (t_small, q_small), (t_big, q_big) = times[small.pk], times[big.pk]
+    (warm_small, cold_small, q_small), (warm_big, cold_big, q_big) = times[small.pk], times[big.pk]
 
     def save(story):
         from django.utils import timezone
@@ -198,24 +233,36 @@ def at_scale(client, users, large: int) -> None:
         return timed(lambda: span_update(span=span, user=users[0], label=next(labels), note=""), 15)
 
     ms = 1000
+    big_n, small_n = spans[big.pk], spans[small.pk]
     return [
         Figure(
             NAME,
-            f"consensus page at {spans[big.pk]} spans ({connection.vendor}, {q_big} queries)",
-            t_big * ms,
-            t_small * ms,
+            f"consensus page at {big_n} spans, first view after a verdict changed ({connection.vendor}, "
+            f"{q_big} queries)",
+            cold_big * ms,
+            cold_small * ms,
             "ms",
-            f"the page at {spans[small.pk]} spans ({q_small} queries)",
+            f"the same at {small_n} spans ({q_small} queries)",
             goal="<= 10 queries, <= 300 ms",
-            met=q_big <= 10 and t_big <= 0.3,
+            met=q_big <= 10 and cold_big <= 0.3,
         ),
         Figure(
             NAME,
-            f"verdict save on the {spans[big.pk]}-span story ({connection.vendor})",
+            f"consensus page at {big_n} spans, seen again unchanged ({connection.vendor}, {q_big} queries)",
+            warm_big * ms,
+            warm_small * ms,
+            "ms",
+            f"the same at {small_n} spans ({q_small} queries)",
+            goal="<= 10 queries, <= 300 ms",
+            met=q_big <= 10 and warm_big <= 0.3,
+        ),
+        Figure(
+            NAME,
+            f"verdict save on the {big_n}-span story ({connection.vendor})",
             save(big) * ms,
             save(small) * ms,
             "ms",
-            f"the same save on the {spans[small.pk]}-span story",
+            f"the same save on the {small_n}-span story",
         ),
     ]
 
