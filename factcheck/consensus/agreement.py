@@ -96,8 +96,8 @@ class StoryAgreement:
 SpanRow = tuple[int, int, int, str, int, int]  # article_id, group_id, reviewer_id, label, start, end
 
 
-def agreement_from_rows(rows: Iterable[SpanRow]) -> StoryAgreement:
-    """Agreement per story and per article from grouped span rows (one pass, no queries)."""
+def units_from_rows(rows: Iterable[SpanRow]) -> dict[int, list[dict[int, str]]]:
+    """Each article's units (reviewer id -> label, one per claim group, in group order) from span rows."""
     # One value per reviewer per claim, read as rules.reviewer_votes reads it (the longest span, then the
     # earliest, then the label), in one pass over plain tuples: 5,000 spans make no objects.
     by_group: dict[tuple[int, int], dict[int, tuple]] = defaultdict(dict)
@@ -111,6 +111,12 @@ def agreement_from_rows(rows: Iterable[SpanRow]) -> StoryAgreement:
     units_by_article: dict[int, list[dict[int, str]]] = defaultdict(list)
     for (article_id, _), unit in sorted(by_group.items()):
         units_by_article[article_id].append({reviewer: key[2] for reviewer, key in unit.items()})
+    return units_by_article
+
+
+def agreement_from_rows(rows: Iterable[SpanRow]) -> StoryAgreement:
+    """Agreement per story and per article from grouped span rows (one pass, no queries)."""
+    units_by_article = units_from_rows(rows)
     every_unit = [unit for units in units_by_article.values() for unit in units]
     return StoryAgreement(
         story=alpha_nominal(every_unit),
