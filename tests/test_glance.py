@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from factcheck.consensus import glance as glance_module
-from factcheck.consensus.agreement import alpha_nominal
+from factcheck.consensus.agreement import agreement_from_rows, alpha_nominal
 from factcheck.consensus.glance import bootstrap_interval, coincidence_alpha, glance, resamples
 from factcheck.review.models import ClaimGroup, ReviewSubmission
 from factcheck.review.rules import Vote, reviewer_votes
@@ -144,6 +144,28 @@ def test_samples_without_variation_are_left_out_as_the_package_leaves_them():
         _straightforward_interval(units, samples=200, seed=0), rel=1e-9, abs=1e-12
     )
     assert bootstrap_interval([{1: "consistent", 2: "consistent"}] * 6) is None
+
+
+def test_the_glance_drawn_with_the_pages_agreements_is_the_glance_drawn_alone():
+    """The page hands the glance its alphas and units (computed once); the desk lets it compute its own."""
+
+    class Article:
+        def __init__(self, pk):
+            self.pk, self.outlet, self.title = pk, "Outlet", f"T{pk}"
+
+    rows = []
+    for article_id, seed in ((1, 6), (2, 7)):
+        for group, unit in enumerate(_units_of_our_own(30, seed)):
+            for reviewer, label in unit.items():
+                # a second, shorter span of the same reviewer in the group: one vote still (the longest)
+                rows.append((article_id, 100 * article_id + group, reviewer, label, 0, 9, f"r{reviewer}"))
+                if group % 5 == 0:
+                    rows.append((article_id, 100 * article_id + group, reviewer, "conflicting", 2, 5, f"r{reviewer}"))
+    articles = [Article(1), Article(2), Article(3)]
+    shared = glance(rows, articles, agreement_from_rows(row[:6] for row in rows))
+    alone = glance(rows, articles)
+    assert shared == alone
+    assert [a.low is not None for a in alone.alphas] == [True, True, False]
 
 
 # ---- the page: the same figures cold, cached and after a verdict changed ------------------------

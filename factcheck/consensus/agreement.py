@@ -88,6 +88,8 @@ def alpha_nominal(units: Iterable[Mapping[Hashable, Hashable]]) -> Agreement:
 class StoryAgreement:
     story: Agreement
     articles: dict[int, Agreement] = field(default_factory=dict)
+    # The units alpha was computed over, per article (for the glance's intervals: read once, used twice).
+    units: dict[int, list[dict]] = field(default_factory=dict, repr=False, compare=False)
 
     def for_article(self, article_id: int) -> Agreement:
         return self.articles.get(article_id) or alpha_nominal([])
@@ -121,6 +123,7 @@ def agreement_from_rows(rows: Iterable[SpanRow]) -> StoryAgreement:
     return StoryAgreement(
         story=alpha_nominal(every_unit),
         articles={article_id: alpha_nominal(units) for article_id, units in units_by_article.items()},
+        units=units_by_article,
     )
 
 

@@ -219,7 +219,7 @@ def glance(rows: Iterable[GlanceRow], articles: list, agreements: StoryAgreement
             x += w
         bars.append(ReviewerBar(names[reviewer_id], segments, sum(counts[reviewer_id].values()), 4 + n * 24))
 
-    units = units_from_rows(row[:6] for row in rows)
+    units = agreements.units if agreements else units_from_rows(row[:6] for row in rows)
 
     alphas = []
     for n, article in enumerate(articles):
