@@ -1,6 +1,7 @@
 """Speed of the consensus machinery, as ratios against baselines measured in the same run.
 
     DATABASE_URL=... python bench/consensus.py [--size tiny|quick|full] [--reviewers 8] [--claims 40]
+                                               [--large 5000] [--profile]
 
 Builds a throw-away test database, has `reviewers` reviewers mark `claims` overlapping claims in every
 article of the seed story, then prints:
@@ -8,7 +9,11 @@ article of the seed story, then prints:
 - the consensus page for an editor against one plain SELECT of the same spans;
 - the disputed queue against a plain SELECT of the same groups;
 - the consensus page of a story with `--large` spans (default 5,000) against the same page at 50 spans,
-  with its queries and its server time (the issue's bound: at most 10 queries and 0.3 s);
+  with its queries and its server time (the issue's bound: at most 10 queries and 0.3 s), twice: the
+  first view right after a verdict changed (cold: the agreement glance, cached on the story's verdicts,
+  is computed afresh, as every editor sees it after each change) and the page seen again unchanged
+  (warm), timed in pairs so both see the same load, wall time with this process's CPU time beside it;
+  `--profile` prints cProfile's account of one cold view;
 - a verdict saved on that large story against the same save on the small story (regrouping touches
   only the overlap chain of the span, so the ratio should stay near 1).
 """
@@ -162,26 +167,33 @@ def scaled_story(title: str, users, spans: int):
 REPEAT = 15  # GETs per median
 
 
-def _server_time(client, url: str, before=None, repeat: int = REPEAT) -> tuple[float, float]:
-    """The median wall and CPU seconds of `repeat` GETs of `url`, `before(n)` run untimed ahead of the n-th.
+def _server_times(client, url: str, change, repeat: int = REPEAT) -> dict[str, tuple[float, float]]:
+    """The page's median wall and CPU seconds seen again unchanged ("warm") and right after a verdict
+    changed ("cold"), in pairs: each round times a GET of the story as the last GET left it (its glance
+    cached), then `change(n)` (untimed), then a GET of the changed story. Paired, both see the same load.
 
-    CPU is this process's: Django's side of the request, steady when the shared machine is busy (wall
-    time is not); on PostgreSQL the database server's own work shows in the wall time only.
+    CPU is this process's: Django's side of the request, steadier than wall time when the shared machine
+    is busy; on PostgreSQL the database server's own work shows in the wall time only.
     """
-    walls, cpus = [], []
-    for n in range(repeat):
-        if before:
-            before(n)
+    samples: dict[str, tuple[list[float], list[float]]] = {"warm": ([], []), "cold": ([], [])}
+
+    def get(kind: str) -> None:
         wall, cpu = time.perf_counter(), time.process_time()
         response = client.get(url)
-        walls.append(time.perf_counter() - wall)
-        cpus.append(time.process_time() - cpu)
+        samples[kind][0].append(time.perf_counter() - wall)
+        samples[kind][1].append(time.process_time() - cpu)
         assert response.status_code == 200
-    return statistics.median(walls), statistics.median(cpus)
+
+    client.get(url)
+    for n in range(repeat):
+        get("warm")
+        change(n)
+        get("cold")
+    return {kind: (statistics.median(walls), statistics.median(cpus)) for kind, (walls, cpus) in samples.items()}
 
 
 def _verdict_changes(story, editor, repeat: int = REPEAT):
-    """A `before` for _server_time that makes the next view cold: a reviewer changes a verdict (through the
+    """The `change` for _server_times that makes the next view cold: a reviewer changes a verdict (through the
     service reviewers use in a claim's thread), so every cache keyed on the story's verdicts is stale.
     Each change is to another span, so no state of the story repeats and nothing cached can serve it."""
     from factcheck.consensus.services import verdict_change
@@ -233,8 +245,8 @@ def at_scale(client, users, large: int, editor) -> list:
 
         with connection.execute_wrapper(count):
             client.get(url)
-        warm = _server_time(client, url)
-        times[story.pk] = (warm, _server_time(client, url, _verdict_changes(story, editor)), len(queries))
+        measured = _server_times(client, url, _verdict_changes(story, editor))
+        times[story.pk] = (measured["warm"], measured["cold"], len(queries))
         if PROFILE and story is big:
             _profile(client, url, story, editor)
     spans = {s.pk: Span.objects.filter(article__story=s).count() for s in (small, big)}
