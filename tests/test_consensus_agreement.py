@@ -121,3 +121,5 @@ def test_alpha_takes_one_value_per_reviewer_per_claim_read_as_the_rule_reads_it(
     got = agreement_from_rows(rows)
     assert got.story == expected == got.for_article(7)
     assert got.story.units == 3 and got.story.reviewers == 2
+    # the consensus page's "n of m agree" reads the same votes
+    assert got.votes == {(7, group): reviewer_votes(votes) for group, votes in sorted(units.items())}

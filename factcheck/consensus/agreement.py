@@ -88,6 +88,10 @@ def alpha_nominal(units: Iterable[Mapping[Hashable, Hashable]]) -> Agreement:
 class StoryAgreement:
     story: Agreement
     articles: dict[int, Agreement] = field(default_factory=dict)
+    # The units alpha was computed over, per article (for the glance's intervals: read once, used twice).
+    units: dict[int, list[dict]] = field(default_factory=dict, repr=False, compare=False)
+    # The same votes by claim group, keyed (article id, group id): the consensus page's "2 of 3 agree".
+    votes: dict[tuple[int, int], dict] = field(default_factory=dict, repr=False, compare=False)
 
     def for_article(self, article_id: int) -> Agreement:
         return self.articles.get(article_id) or alpha_nominal([])
@@ -96,8 +100,8 @@ class StoryAgreement:
 SpanRow = tuple[int, int, int, str, int, int]  # article_id, group_id, reviewer_id, label, start, end
 
 
-def agreement_from_rows(rows: Iterable[SpanRow]) -> StoryAgreement:
-    """Agreement per story and per article from grouped span rows (one pass, no queries)."""
+def group_votes(rows: Iterable[SpanRow]) -> dict[tuple[int, int], dict[int, str]]:
+    """Each claim group's votes (reviewer id -> label), keyed and ordered by (article id, group id)."""
     # One value per reviewer per claim, read as rules.reviewer_votes reads it (the longest span, then the
     # earliest, then the label), in one pass over plain tuples: 5,000 spans make no objects.
     by_group: dict[tuple[int, int], dict[int, tuple]] = defaultdict(dict)
@@ -108,13 +112,31 @@ def agreement_from_rows(rows: Iterable[SpanRow]) -> StoryAgreement:
         key = (start - end, start, label)
         if reviewer_id not in unit or key < unit[reviewer_id]:
             unit[reviewer_id] = key
+    return {group: {reviewer: key[2] for reviewer, key in unit.items()} for group, unit in sorted(by_group.items())}
+
+
+def _units(votes: dict[tuple[int, int], dict[int, str]]) -> dict[int, list[dict[int, str]]]:
     units_by_article: dict[int, list[dict[int, str]]] = defaultdict(list)
-    for (article_id, _), unit in sorted(by_group.items()):
-        units_by_article[article_id].append({reviewer: key[2] for reviewer, key in unit.items()})
+    for (article_id, _), unit in votes.items():
+        units_by_article[article_id].append(unit)
+    return units_by_article
+
+
+def units_from_rows(rows: Iterable[SpanRow]) -> dict[int, list[dict[int, str]]]:
+    """Each article's units (reviewer id -> label, one per claim group, in group order) from span rows."""
+    return _units(group_votes(rows))
+
+
+def agreement_from_rows(rows: Iterable[SpanRow]) -> StoryAgreement:
+    """Agreement per story and per article from grouped span rows (one pass, no queries)."""
+    votes = group_votes(rows)
+    units_by_article = _units(votes)
     every_unit = [unit for units in units_by_article.values() for unit in units]
     return StoryAgreement(
         story=alpha_nominal(every_unit),
         articles={article_id: alpha_nominal(units) for article_id, units in units_by_article.items()},
+        units=units_by_article,
+        votes=votes,
     )
 
 

@@ -2,25 +2,27 @@
 and pairwise agreement between reviewers on the claims both marked. Plain numbers for the charts' templates.
 
 The interval is ours: claim groups are resampled with replacement (a seeded generator, so a page reads
-the same twice) and nominal alpha is recomputed from the coincidence matrix of each sample, all samples
-at once with numpy, since calling the krippendorff package a thousand times per article would be slow.
+the same twice) and nominal alpha is recomputed for each sample from the coincidence matrix's margins and
+diagonal, summed from per-claim arrays: all samples at once with numpy, no Python loop per sample or per
+span, since calling the krippendorff package a thousand times per article would take seconds. The page
+shows it right after every verdict change, so it has to be cheap cold (bench/consensus.py).
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import combinations
 
 import numpy as np
 
-from factcheck.consensus.agreement import Agreement, alpha_nominal
+from factcheck.consensus.agreement import Agreement, StoryAgreement, alpha_nominal, units_from_rows
 from factcheck.review.models import Label, Span
-from factcheck.review.rules import Vote, reviewer_votes
 from factcheck.review.segments import CUES
 
-SAMPLES = 1000
+SAMPLES = 1000  # bootstrap samples per article: enough for steady 2.5% and 97.5% percentiles
+BLOCK = 1 << 20  # unit indices drawn at once (8 MB); more units than this per sample: a row at a time
 MIN_UNITS = 5  # fewer claims marked by two reviewers than this: no interval, a note instead
 BAR_W = 600  # the stacked bars' length in SVG units
 AXIS_LOW = -0.5  # alpha's axis runs from here to 1 (lower alphas sit at the left edge, with their number)
@@ -116,31 +118,52 @@ def _axis(value: float) -> float:
     return round((clipped - AXIS_LOW) / (1 - AXIS_LOW) * BAR_W, 1)
 
 
-def _coincidences(paired: list[dict]) -> tuple[np.ndarray, int]:
-    """Each unit's coincidences (Krippendorff 2011): every ordered pair of its values, weighted 1/(m-1)."""
-    values = sorted({label for unit in paired for label in unit.values()})
+def unit_arrays(paired: list[dict]) -> tuple[np.ndarray, np.ndarray]:
+    """What nominal alpha needs of each unit, as arrays: how many of its values carry each label (units x
+    labels, integers) and the coincidences of its values with their own label, sum_c n_c (n_c - 1) / (m - 1).
+
+    Summed over the units, the first gives the coincidence matrix's margins n_c (each value pairs with the
+    unit's m - 1 others, weight 1 / (m - 1)), the second its diagonal: all that nominal alpha reads of it.
+    """
+    values = sorted({label for unit in paired for label in unit.values()}, key=str)
     code = {label: n for n, label in enumerate(values)}
-    size = len(values)
-    per_unit = np.zeros((len(paired), size * size))
-    for row, unit in enumerate(paired):
-        labels = [code[label] for label in unit.values()]
-        weight = 1 / (len(labels) - 1)
-        for i in range(len(labels)):
-            for j in range(len(labels)):
-                if i != j:
-                    per_unit[row, labels[i] * size + labels[j]] += weight
-    return per_unit, size
+    unit_of = [row for row, unit in enumerate(paired) for _ in unit]
+    label_of = [code[label] for unit in paired for label in unit.values()]
+    size = max(len(values), 1)
+    counts = np.bincount(
+        np.array(unit_of, dtype=np.int64) * size + np.array(label_of, dtype=np.int64), minlength=len(paired) * size
+    ).reshape(len(paired), size)
+    pairable = counts.sum(axis=1)
+    diagonal = (counts * (counts - 1)).sum(axis=1) / np.maximum(pairable - 1, 1)
+    return counts, diagonal
 
 
-def _alphas(per_unit: np.ndarray, size: int, weights: np.ndarray) -> np.ndarray:
-    """Nominal alpha for each row of `weights` (how many times each unit is drawn); NaN where undefined."""
-    coincidences = (weights @ per_unit).reshape(len(weights), size, size)
-    totals = coincidences.sum(axis=2)
-    n = totals.sum(axis=1)
-    observed = n - np.trace(coincidences, axis1=1, axis2=2)
-    expected = n**2 - (totals**2).sum(axis=1)
+def _alphas(margins: np.ndarray, agreeing: np.ndarray) -> np.ndarray:
+    """Nominal alpha for each row: `margins` are the coincidence matrix's n_c (rows x labels), `agreeing`
+    its diagonal's sum; NaN where alpha is undefined (no variation).
+
+    Krippendorff (2011): alpha = 1 - (n - 1) (n - sum_c o_cc) / (n^2 - sum_c n_c^2).
+    """
+    n = margins.sum(axis=1)
+    expected = n * n - (margins * margins).sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(expected > 0, 1 - (n - 1) * observed / expected, np.nan)
+        return np.where(expected > 0, 1 - (n - 1) * (n - agreeing) / expected, np.nan)
+
+
+def resamples(units: int, *, samples: int = SAMPLES, seed: int = 0) -> Iterator[np.ndarray]:
+    """The bootstrap's draws: `samples` rows of `units` unit indices drawn with replacement, from a
+    generator seeded with `seed`, handed out a block of rows at a time so memory stays bounded."""
+    rng = np.random.default_rng(seed)
+    block = max(1, BLOCK // units)
+    for first in range(0, samples, block):
+        yield rng.integers(0, units, size=(min(block, samples - first), units))
+
+
+def _drawn_alphas(by_label: np.ndarray, diagonal: np.ndarray, draws: np.ndarray) -> np.ndarray:
+    """Alpha of each row of `draws`: the drawn units' arrays summed row by row, one gather per label
+    (`by_label` is unit_arrays' counts transposed, labels x units)."""
+    margins = np.stack([np.take(column, draws).sum(axis=1) for column in by_label], axis=1)
+    return _alphas(margins, np.take(diagonal, draws).sum(axis=1))
 
 
 def coincidence_alpha(units: list[dict]) -> float | None:
@@ -148,21 +171,25 @@ def coincidence_alpha(units: list[dict]) -> float | None:
     paired = [unit for unit in units if len(unit) >= 2]
     if not paired:
         return None
-    per_unit, size = _coincidences(paired)
-    value = _alphas(per_unit, size, np.ones((1, len(paired))))[0]
+    counts, diagonal = unit_arrays(paired)
+    value = _alphas(counts.sum(axis=0, keepdims=True), diagonal.sum(keepdims=True))[0]
     return None if np.isnan(value) else float(value)
 
 
 def bootstrap_interval(units: list[dict], *, samples: int = SAMPLES, seed: int = 0) -> tuple[float, float] | None:
     """A 95% percentile interval for nominal alpha over `units` (reviewer -> label), or None when there
-    are fewer than MIN_UNITS paired units or no sample has any variation."""
+    are fewer than MIN_UNITS paired units or no sample has any variation.
+
+    Each sample draws len(paired) units with replacement (resamples) and its alpha comes from the drawn
+    units' arrays, summed; samples without variation (alpha undefined) are left out, as alpha_nominal leaves them.
+    """
     paired = [unit for unit in units if len(unit) >= 2]
     if len(paired) < MIN_UNITS:
         return None
-    per_unit, size = _coincidences(paired)
-    rng = np.random.default_rng(seed)
-    weights = rng.multinomial(len(paired), np.full(len(paired), 1 / len(paired)), size=samples)
-    alphas = _alphas(per_unit, size, weights)
+    counts, diagonal = unit_arrays(paired)
+    by_label = np.ascontiguousarray(counts.T)
+    draws = resamples(len(paired), samples=samples, seed=seed)
+    alphas = np.concatenate([_drawn_alphas(by_label, diagonal, rows) for rows in draws])
     alphas = alphas[~np.isnan(alphas)]
     if not len(alphas):
         return None
@@ -170,8 +197,9 @@ def bootstrap_interval(units: list[dict], *, samples: int = SAMPLES, seed: int =
     return float(low), float(high)
 
 
-def glance(rows: Iterable[GlanceRow], articles: list) -> Glance:
-    """The three charts' numbers from the story's span rows (no queries)."""
+def glance(rows: Iterable[GlanceRow], articles: list, agreements: StoryAgreement | None = None) -> Glance:
+    """The three charts' numbers from the story's span rows (no queries); `agreements`, when given, is
+    agreement_from_rows of the same rows."""
     rows = list(rows)
     names = {reviewer_id: name for _a, _g, reviewer_id, _l, _s, _e, name in rows}
     labels = [(value, name, CUES[value]) for value, name in Label.choices]
@@ -191,18 +219,13 @@ def glance(rows: Iterable[GlanceRow], articles: list) -> Glance:
             x += w
         bars.append(ReviewerBar(names[reviewer_id], segments, sum(counts[reviewer_id].values()), 4 + n * 24))
 
-    by_group: dict[tuple[int, int], list[Vote]] = defaultdict(list)
-    for article_id, group_id, reviewer_id, label, start, end, _n in rows:
-        if group_id is not None:
-            by_group[(article_id, group_id)].append(Vote(reviewer_id, label, start, end))
-    units: dict[int, list[dict]] = defaultdict(list)
-    for (article_id, _group), votes in sorted(by_group.items()):
-        units[article_id].append(reviewer_votes(votes))
+    units = agreements.units if agreements else units_from_rows(row[:6] for row in rows)
 
     alphas = []
     for n, article in enumerate(articles):
         article_units = units.get(article.pk, [])
-        agreement = alpha_nominal(article_units)
+        # The page has each article's alpha already (from the same rows): no second pass of the package.
+        agreement = agreements.for_article(article.pk) if agreements else alpha_nominal(article_units)
         interval = bootstrap_interval(article_units) if agreement.alpha is not None else None
         note = ""
         if agreement.alpha is None:

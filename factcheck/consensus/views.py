@@ -2,7 +2,7 @@
 
 import hashlib
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib import messages
@@ -16,13 +16,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from factcheck.consensus import selectors, services
-from factcheck.consensus.agreement import agreement_from_rows
+from factcheck.consensus.agreement import StoryAgreement, agreement_from_rows
 from factcheck.consensus.glance import glance
 from factcheck.refusals import NotAllowed, Refused, refusal, refusal_response
 from factcheck.review import services as review_services
 from factcheck.review.access import get_group_for_user, get_story_for_user, is_editor, is_reviewer, story_access
 from factcheck.review.models import ClaimGroup, GroupStatus, Label, Span
-from factcheck.review.rules import Vote, reviewer_votes
 from factcheck.text import clip
 
 LABEL_TEXT = dict(Label.choices)
@@ -68,17 +67,17 @@ class Cell:
     spans: list
 
 
-def _group_figures(groups: list[ClaimGroup], rows: list[tuple]) -> None:
-    """Labels and agreeing reviewers for every group, from the light span rows (filters and counts need them)."""
-    by_group: dict[int, list[tuple]] = defaultdict(list)
+def _group_figures(groups: list[ClaimGroup], rows: list[tuple], votes: dict[tuple[int, int], dict]) -> None:
+    """Labels and agreeing reviewers for every group (filters and counts need them), from the light span
+    rows and the groups' votes (agreement.group_votes: the one-vote-per-reviewer reading of the rule that
+    set the group's status)."""
+    labels: dict[int, set[str]] = defaultdict(set)
     for row in rows:
-        by_group[row[2]].append(row)
+        labels[row[2]].add(row[5])
     for group in groups:
-        mine = by_group.get(group.pk, [])
-        # The same one-vote-per-reviewer reading as the rule that set the group's status.
-        votes = list(reviewer_votes([Vote(r[3], r[5], r[6], r[7]) for r in mine]).values())
-        group.labels = sorted({r[5] for r in mine})
-        group.agreeing = max((votes.count(label) for label in set(votes)), default=0)
+        group.labels = sorted(labels.get(group.pk, ()))
+        tally = Counter(votes.get((group.article_id, group.pk), {}).values())
+        group.agreeing = max(tally.values(), default=0)
 
 
 def _group_cells(groups: list[ClaimGroup], spans: list[Span], reviewers: list, bodies: dict[int, str]) -> None:
@@ -138,8 +137,9 @@ def story_consensus(request: HttpRequest, slug: str) -> HttpResponse:
     every_group = list(selectors.story_groups(story=story))
     # Light rows for every span: alphas, counts, filters; full spans only for the claims shown.
     rows = list(selectors.story_span_rows(story=story))
-    reviewers = sorted({Reviewer(r[3], r[4]) for r in rows}, key=lambda r: (r.username, r.pk))
-    _group_figures(every_group, rows)
+    reviewers = [Reviewer(pk, username) for username, pk in sorted({(r[4], r[3]) for r in rows})]
+    agreement = agreement_from_rows((r[1], r[2], r[3], r[5], r[6], r[7]) for r in rows)
+    _group_figures(every_group, rows, agreement.votes)
     # Filtering the loaded groups rather than in SQL keeps the story-wide counts free and the queries constant.
     order = {article.pk: index for index, article in enumerate(articles)}
     groups = sorted(
@@ -150,7 +150,6 @@ def story_consensus(request: HttpRequest, slug: str) -> HttpResponse:
     shown_groups = list(page.object_list)
     spans = list(selectors.story_spans(story=story, groups=[g.pk for g in shown_groups]))
     _group_cells(shown_groups, spans, reviewers, {article.pk: article.body for article in articles})
-    agreement = agreement_from_rows((r[1], r[2], r[3], r[5], r[6], r[7]) for r in rows)
     by_article: dict[int, list[ClaimGroup]] = defaultdict(list)
     for group in shown_groups:
         by_article[group.article_id].append(group)
@@ -166,7 +165,7 @@ def story_consensus(request: HttpRequest, slug: str) -> HttpResponse:
     # The glance's rows: (article, group, reviewer, label, start, end, reviewer's name) for every span.
     glance_rows = [(r[1], r[2], r[3], r[5], r[6], r[7], r[4]) for r in rows]
     context.update(
-        glance=_glance(story, glance_rows, articles),
+        glance=_glance(story, glance_rows, articles, agreement),
         sections=sections,
         reviewers=reviewers,
         agreement=agreement,
@@ -182,17 +181,19 @@ def story_consensus(request: HttpRequest, slug: str) -> HttpResponse:
 GLANCE_TTL = 3600
 
 
-def _glance(story, rows: list[tuple], articles: list):
-    """The glance's charts, cached on exactly the rows they are drawn from, so never stale.
+def _glance(story, rows: list[tuple], articles: list, agreement: StoryAgreement):
+    """The glance's charts, cached on exactly the rows they are drawn from (and `agreement` is drawn from
+    the same rows), so never stale.
 
-    Its bootstrap intervals cost about half a second at 5,000 spans; the rows are read anyway, and
-    hashing them costs a millisecond, so a page seen again after no verdict changed skips the work.
+    The first view after a verdict changed computes them: about 20 ms at 5,000 spans, most of it the
+    bootstrap intervals (bench/consensus.py measures that cold view); hashing the rows, which are read
+    anyway, costs a few milliseconds, so a page seen again with nothing changed skips even that.
     """
     digest = hashlib.sha256(repr((rows, [(a.pk, a.title) for a in articles])).encode()).hexdigest()
     key = f"consensus-glance:{story.pk}:{digest}"
     figures = cache.get(key)
     if figures is None:
-        figures = glance(rows, articles)
+        figures = glance(rows, articles, agreement)
         cache.set(key, figures, GLANCE_TTL)
     return figures
 
