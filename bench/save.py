@@ -12,8 +12,9 @@ as it gets). Then, as the page's htmx does (HX-Request), through Django's test c
   create  POST a new verdict on a clause in the middle of the article (removed again, untimed)
   edit    POST a change of label and note to the reviewer's own verdict there
 
-It prints the median server time of each at both sizes, the ratio (the issue's goal: at most 1.2x),
-the queries each makes (goal: the same number at both sizes, at most 10) and the answer's size.
+It prints the median server time of each at both sizes (samples interleaved, so the machine's load weighs
+on both alike), the ratio (the issue's goal: at most 1.2x), the queries each makes (goal: the same number
+at both sizes, at most 10) and the answer's size.
 `--profile` prints cProfile's top functions of the large create.
 """
 
@@ -130,7 +131,8 @@ def posted(client, url: str, data: dict, queries: list[str] | None = None):
     return time.perf_counter() - began, response
 
 
-def measure(client, article, own, sentence, repeat: int, profile: bool) -> dict:
+def savers(client, article, own, sentence) -> dict:
+    """The two saves on this article, each a function of a sample number (and a list to count its SQL in)."""
     from factcheck.review.models import Span
 
     start = sentence[0] + 5
@@ -153,19 +155,34 @@ def measure(client, article, own, sentence, repeat: int, profile: bool) -> dict:
         assert response.status_code == 200, response.content[:500]
         return took, response
 
-    out = {}
-    for name, once in (("create", create_once), ("edit", edit_once)):
-        once(0)  # warm: templates compiled, connection open
-        queries: list[str] = []
-        _, response = once(1, queries)
-        samples = [once(k)[0] for k in range(2, repeat + 2)]
-        out[name] = {"ms": statistics.median(samples) * 1000, "queries": len(queries), "bytes": len(response.content)}
+    return {"create": create_once, "edit": edit_once}
+
+
+def measure(client, small: tuple, large: tuple, repeat: int, profile: bool) -> dict:
+    """Median server time, queries and answer size of each save at both sizes, the samples interleaved
+    (small, large, small, ...) so that a change in the machine's load weighs on both alike."""
+    from factcheck.review.models import Span
+
+    sizes = {"small": savers(client, *small), "large": savers(client, *large)}
+    out = {"small": {}, "large": {}}
+    for name in ("create", "edit"):
+        samples = {"small": [], "large": []}
+        for size, saves in sizes.items():
+            saves[name](0)  # warm: templates compiled, connection open
+            queries: list[str] = []
+            _, response = saves[name](1, queries)
+            out[size][name] = {"queries": len(queries), "bytes": len(response.content)}
+        for k in range(2, repeat + 2):
+            for size, saves in sizes.items():
+                samples[size].append(saves[name](k)[0])
+        for size in sizes:
+            out[size][name]["ms"] = statistics.median(samples[size]) * 1000
         if profile:
             profiler = cProfile.Profile()
             for k in range(5):
-                profiler.runcall(once, 100 + k)
-            print(f"\n## cProfile: 5 x {name} at {Span.objects.filter(article=article).count()} spans")
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+                profiler.runcall(sizes["large"][name], 100 + k)
+            print(f"\n## cProfile: 5 x {name} at {Span.objects.filter(article=large[0]).count()} spans")
+            pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
     return out
 
 
@@ -183,8 +200,8 @@ def run(spans: int, repeat: int, json_path: str | None, profile: bool) -> None:
     large = story_with("Large story", users, spans, sentences)
     client = Client()
     client.force_login(users[0])
-    at_small = measure(client, *small, repeat, profile=False)
-    at_large = measure(client, *large, repeat, profile=profile)
+    measured = measure(client, small, large, repeat, profile)
+    at_small, at_large = measured["small"], measured["large"]
 
     print(f"Machine: {machine()}; {connection.vendor}; median of {repeat}; article of {len(large[0].body)} characters")
     print("| save | spans | ms | queries | answer bytes |")

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from factcheck.review.models import Evidence, Span
 from factcheck.review.services import span_create
-from tests.factories import CHAR_RECTS, login
+from tests.factories import CHAR_RECTS, login, mark_range
 
 SENTENCE = (
     "This decision comes despite an agreement to reduce American military presence in Iraq by September 2023, "
@@ -324,3 +324,64 @@ def test_in_the_compare_view_evidence_is_linked_with_the_keyboard_only(
     assert (span.quote, span.label, span.note) == (SENTENCE, "conflicting", "004 says 2025.")
     evidence = span.evidence.get()
     assert (evidence.article, evidence.start, evidence.quote) == (other, 0, first_sentence)
+
+
+PAGE_STATE = """() => ({
+  marks: [...document.querySelectorAll('#article-body mark')].map((m) => [
+    m.dataset.offset, m.className.replace(/\\s*\\b(hovered|linked)\\b/g, ''), m.dataset.cue || '', m.textContent]),
+  parts: [...document.querySelectorAll('#article-body > .part')].map((p) => p.id),
+  text: document.getElementById('article-body').textContent,
+  list: [...document.querySelectorAll('#span-list > li')].map(
+    (li) => li.id + ' ' + li.textContent.replace(/\\s+/g, ' ')),
+  counts: document.getElementById('span-counts').textContent.replace(/\\s+/g, ' '),
+  total: document.getElementById('span-total').textContent,
+  row: document.querySelector('#story-spans-title + table tr.current').textContent,
+  index: JSON.parse(document.getElementById('span-index').textContent),
+  data: JSON.parse(document.getElementById('span-data').textContent),
+})"""
+
+
+def test_a_save_leaves_the_page_as_a_reload_would_show_it(page, live_server, alice, article):
+    # The answer carries only the pieces a save changed (out of band): what they add up to is the page anew.
+    first, third = article.body.index(". ") + 2, article.body.index(SENTENCE) + len(SENTENCE) + 1
+    span_create(article=article, reviewer=alice, start=0, end=20, quote=article.body[:20], label="consistent")
+    later = mark_range(article, alice, third, third + 25, "conflicting")  # the next paragraph: another part
+    open_article(page, live_server, article)
+    start = article.body.index(SENTENCE)
+    assert first <= start
+    drag_select(page, "#article-body", start, start + 40)
+    expect(page.locator("#verdict-bar")).to_be_visible()
+    page.keyboard.press("3")
+    page.keyboard.type("Only one outlet says so.")
+    page.keyboard.press("Enter")
+    expect(page.locator("#verdict-bar")).to_be_hidden()
+    new = Span.objects.get(start=start)
+    expect(page.locator(f"#span-{new.pk}")).to_be_visible()
+    saved = page.evaluate(PAGE_STATE)
+    assert [item.split(" ")[0] for item in saved["list"]] == [
+        f"span-{pk}" for pk in Span.objects.order_by("start").values_list("pk", flat=True)
+    ]
+    assert saved["total"] == "3" and saved["text"] == article.body
+    # The hover card of the new highlight reads the data the save sent.
+    page.mouse.move(0, 0)
+    page.locator(f'#article-body mark[data-offset="{start}"]').hover()
+    expect(page.locator("#span-card")).to_contain_text("Only one outlet says so.")
+    page.reload()
+    expect(page.locator("html[data-review-ready]")).to_have_count(1)
+    assert page.evaluate(PAGE_STATE) == saved
+
+    # An edit and a delete, likewise.
+    page.locator(f"#span-{later.pk}").get_by_role("link", name=re.compile("^Edit")).click()
+    form = page.get_by_role("form", name=re.compile("Edit the verdict"))
+    form.get_by_label("Consistent").check()
+    form.get_by_role("button", name="Save changes").click()
+    expect(page.locator(f"#span-{later.pk}")).to_contain_text("Consistent")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator(f"#span-{new.pk}").get_by_role("link", name=re.compile("^Edit")).click()
+    page.get_by_role("button", name="Delete verdict").click()
+    expect(page.locator(f"#span-{new.pk}")).to_have_count(0)
+    changed = page.evaluate(PAGE_STATE)
+    assert changed["total"] == "2" and changed != saved
+    page.reload()
+    expect(page.locator("html[data-review-ready]")).to_have_count(1)
+    assert page.evaluate(PAGE_STATE) == changed

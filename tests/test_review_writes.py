@@ -35,7 +35,7 @@ def post_span(client, article, data, **kwargs):
     return client.post(reverse("span-create", args=[article.pk]), data, **kwargs)
 
 
-def test_it_stores_a_verdict_with_its_note_and_evidence_and_returns_the_workspace(client, alice, article, other):
+def test_it_stores_a_verdict_with_its_note_and_evidence_and_answers_with_what_changed(client, alice, article, other):
     client.force_login(alice)
     sentence_end = article.body.index(".") + 1
     response = post_span(
@@ -55,9 +55,21 @@ def test_it_stores_a_verdict_with_its_note_and_evidence_and_returns_the_workspac
     )
     assert list(span.evidence.values_list("article", "start", "end")) == [(other.pk, 0, 30)]
     content = response.content.decode()
-    assert content.startswith('\n<div id="workspace"') or content.lstrip().startswith('<div id="workspace"')
-    assert f'id="span-{span.pk}"' in content
-    assert json.loads(response["HX-Trigger-After-Settle"]) == {"span-created": {"id": span.pk}}
+    # Not the workspace: the body's first part (the span's), the new list entry, the counts, each out of band.
+    assert 'id="workspace"' not in content
+    assert '<span class="part" id="part-0" hx-swap-oob="true"><mark class="seg l-conflicting" data-offset="0"' in (
+        content
+    )
+    assert 'id="part-1"' not in content
+    assert f'<ol class="span-list" id="span-list" hx-swap-oob="true">\n<li id="span-{span.pk}"' in content
+    assert 'id="span-counts" aria-label="Your verdicts on this article by label" hx-swap-oob="true">' in content
+    assert '<span id="span-total" hx-swap-oob="true">1</span>' in content
+    assert f'<tr id="story-row-{article.pk}" class="current" hx-swap-oob="true">' in content
+    linked = {"id": span.evidence.get().pk, "article": other.pk, "title": other.title, "start": 0, "end": 30}
+    linked["quote"] = other.body[:30]
+    card = {"label": "conflicting", "note": "  The date differs.  ", "evidence": [linked]}
+    event = {"id": span.pk, "span": [span.pk, 0, sentence_end], "data": card}
+    assert json.loads(response["HX-Trigger-After-Settle"]) == {"span-created": event}
 
 
 def test_the_same_span_twice_updates_the_existing_one_and_says_so(client, alice, article, other):
@@ -291,7 +303,7 @@ def test_writes_need_a_post(client, alice, article):
 def test_a_bad_compare_field_does_not_hide_a_stored_verdict(client, alice, article):
     client.force_login(alice)
     response = post_span(client, article, claim(article, 0, 20, compare_with="999999"), headers=HTMX)
-    assert response.status_code == 201 and "hx-swap-oob" not in response.content.decode()
+    assert response.status_code == 201 and 'id="evidence-pane"' not in response.content.decode()
     assert Span.objects.count() == 1
 
 
