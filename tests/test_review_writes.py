@@ -9,6 +9,7 @@ from django.urls import reverse
 from factcheck.articles.models import Article, Story
 from factcheck.review.models import Evidence, Span
 from factcheck.review.services import EvidenceRef, span_create
+from tests.factories import make_story, mark_in_bulk, mark_range, sentences
 
 HTMX = {"HX-Request": "true"}
 
@@ -312,3 +313,49 @@ def test_without_htmx_a_save_from_the_compare_view_returns_there(client, alice, 
     response = post_span(client, article, claim(article, 0, 20, compare_with=other.pk))
     span = Span.objects.get()
     assert response.url == f"{reverse('article-compare', args=[article.pk])}?with={other.pk}#span-{span.pk}"
+
+
+# ---- what a save costs: the same queries on an article of 10 spans or 2,000 ---------------------------------------
+
+# Session, user, the user's permissions, the article or span with its story; the writer's standing; the write,
+# its history and the regrouping of the claims around it; then the answer's reads: the spans near the saved
+# one (the body's parts it covers), the user's counts by label, how many spans the page shows.
+SAVE_QUERIES = {"create": 22, "edit": 18, "delete": 22}
+
+
+def long_report(sentences: int = 400) -> str:
+    """A report of our own: `sentences` claims of figures and dates, four to a paragraph."""
+    claims = [
+        f"The {['bridge', 'tunnel', 'ferry', 'road'][n % 4]} number {n} will cost {3 * n + 7} million euros by "
+        f"{2027 + n % 9}, officials said."
+        for n in range(sentences)
+    ]
+    return "\n\n".join(" ".join(claims[i : i + 4]) for i in range(0, sentences, 4))
+
+
+@pytest.mark.parametrize("count", [10, 2000])
+def test_a_save_makes_the_same_queries_on_an_article_of_10_or_2000_spans(
+    client, alice, bob, carol, count, django_assert_num_queries
+):
+    story = make_story("Bridges and tunnels", bodies=[long_report(), "Another report on the same bridges."])
+    article = story.articles.order_by("pk").first()
+    middle = 200
+    mark_in_bulk(article, [alice, bob, carol], count, skip={middle})
+    start, end = sentences(article.body)[middle]
+    mark_range(article, bob, start, end, "conflicting")  # the same neighbourhood at either size
+    own = mark_range(article, alice, start, start + 20, "consistent")
+    assert Span.objects.filter(article=article).count() == count + 2
+    client.force_login(alice)
+
+    with django_assert_num_queries(SAVE_QUERIES["create"]):
+        response = post_span(client, article, claim(article, start, end, note="Off by a year."), headers=HTMX)
+    assert response.status_code == 201
+    with django_assert_num_queries(SAVE_QUERIES["edit"]):
+        response = client.post(reverse("span-update", args=[own.pk]), {"label": "unsupported"}, headers=HTMX)
+    assert response.status_code == 200
+    with django_assert_num_queries(SAVE_QUERIES["delete"]):
+        response = client.post(reverse("span-delete", args=[own.pk]), headers=HTMX)
+    assert response.status_code == 200
+    assert Span.objects.filter(article=article).count() == count + 2
+    # The answer is the saved span's part of the body, never the whole workspace.
+    assert 'id="workspace"' not in response.content.decode() and len(response.content) < 10_000

@@ -246,11 +246,11 @@ def edit_span(request: HttpRequest, pk: int) -> HttpResponse:
     target = f"span-{span.pk}-error"
     if request.method not in ("GET", "POST"):
         return HttpResponse(status=405)
-    try:
-        services.check_span_change(span=span, user=request.user)
-    except Refused as exc:
-        return _error(request, article, *refusal(exc), target)
     if request.method == "GET":
+        try:
+            services.check_span_change(span=span, user=request.user)
+        except Refused as exc:
+            return _error(request, article, *refusal(exc), target)
         compare_with = request.GET.get("compare_with") or None
         context = _context(request, article, editing=span, compare_with=compare_with, keep=span.pk)
         if request.htmx:
@@ -258,6 +258,12 @@ def edit_span(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "review/article.html", context)
     form = SpanUpdateForm(request.POST, span=span)
     if not form.is_valid():
+        # A change that may not be made is refused as such, whatever the form says (span_update checks
+        # the same rule for a valid form, so a save reads the writer's standing once).
+        try:
+            services.check_span_change(span=span, user=request.user)
+        except Refused as exc:
+            return _error(request, article, *refusal(exc), target)
         return _error(request, article, 400, _form_message(form), target)
     data = form.cleaned_data
     kept = [

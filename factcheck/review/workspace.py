@@ -9,6 +9,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from factcheck.articles.models import Article
 from factcheck.review import segments
+from factcheck.review.access import visible_span_filter
 from factcheck.review.models import Evidence, Label, Span
 from factcheck.review.selectors import visible_spans
 from factcheck.text import clip
@@ -239,16 +240,13 @@ def save_answer(
             *SPAN_ROW_FIELDS, reviewer_name=F("reviewer__username")
         )
     ]
-    # The user's own by label (their index), and how many the page shows (a count, no row read per span).
-    own_counts = Counter(
-        dict(
-            Span.objects.filter(article=article, reviewer_id=user.pk)
-            .order_by()
-            .values_list("label")
-            .annotate(n=Count("pk"))
-        )
+    # How many spans the page shows and the user's own by label, in one pass over the article's spans.
+    tallies = Span.objects.filter(article=article).aggregate(
+        shown=Count("pk", filter=visible_span_filter(story_id=article.story_id, user=user)),
+        **{label: Count("pk", filter=Q(reviewer_id=user.pk, label=label)) for label in Label.values},
     )
-    shown = visible.order_by().count()
+    shown = tallies.pop("shown")
+    own_counts = Counter(tallies)
     dense = shown > DENSE
     own = [span.reviewer_id == user.pk for span in near]
     parts = segments.render_parts(body, segments.cut(len(body), near, own), starts, which, cues=not dense, oob=oob)
