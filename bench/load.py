@@ -13,7 +13,7 @@ if this script dies, and runs locust headless, the clients looping with no wait:
 
   login page  GET /accounts/login/ (anonymous): the cheap page, the baseline
   page        GET the article with its verdicts (a reviewer)
-  save        POST a new verdict there, as htmx does (a reviewer)
+  save        POST a new verdict there, as htmx does (a reviewer; a sentence or a run of its words)
   edit        POST a change to the reviewer's own verdict (label, note)
   consensus   GET the story's consensus page (an editor: every reviewer's verdicts)
 
