@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from factcheck.review.models import Evidence, Span
 from factcheck.review.services import span_create
-from tests.factories import CHAR_RECTS, login, mark_range
+from tests.factories import CHAR_RECTS, login, make_story, mark_in_bulk, mark_range, sentences
 
 SENTENCE = (
     "This decision comes despite an agreement to reduce American military presence in Iraq by September 2023, "
@@ -385,3 +385,27 @@ def test_a_save_leaves_the_page_as_a_reload_would_show_it(page, live_server, ali
     page.reload()
     expect(page.locator("html[data-review-ready]")).to_have_count(1)
     assert page.evaluate(PAGE_STATE) == changed
+
+
+def test_in_a_long_list_a_verdict_past_the_shown_ones_is_listed_at_the_end(page, live_server, alice):
+    from factcheck.review.workspace import LIST_LIMIT
+
+    article = make_story("A long list", bodies=[long_claims(LIST_LIMIT + 20)]).articles.get()
+    mark_in_bulk(article, [alice], LIST_LIMIT + 10, skip={LIST_LIMIT + 5})
+    open_article(page, live_server, article)
+    expect(page.locator("#span-list > li")).to_have_count(LIST_LIMIT)
+    # The next verdict in reading order is not shown: the new one goes at the end, as the page keeps it.
+    start, end = sentences(article.body)[LIST_LIMIT + 5]
+    drag_select(page, "#article-body", start, end)
+    expect(page.locator("#verdict-bar")).to_be_visible()
+    page.keyboard.press("1")
+    page.keyboard.press("Enter")
+    expect(page.locator("#verdict-bar")).to_be_hidden()
+    new = Span.objects.get(article=article, start=start)
+    expect(page.locator("#span-list > li").last).to_have_id(f"span-{new.pk}")
+    expect(page.locator("#span-total")).to_have_text(str(LIST_LIMIT + 11))
+    expect(page.locator("#span-more")).to_contain_text(f"Show all {LIST_LIMIT + 11} verdicts")
+
+
+def long_claims(count: int) -> str:
+    return " ".join(f"Claim {n} puts the cost at {n + 3} million." for n in range(count))

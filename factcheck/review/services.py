@@ -165,6 +165,9 @@ def span_update(
     """
     check_span_change(span=span, user=user, editor_may=True, discussion_change=discussion_change)
     _check_label(label)
+    # The article's lock before any span row: a regrouping holds it while it updates spans' groups, so a
+    # writer locking a span first and the article second could deadlock with it (PostgreSQL saw it).
+    story = lock_article(span.article)
     span.label = label
     span.note = note if note.strip() else ""
     span.save(update_fields=["label", "note", "updated_at"])
@@ -177,7 +180,7 @@ def span_update(
             rows = _evidence_rows(span, evidence)
             span.evidence.all().delete()
             bulk_create_with_history(rows, Evidence)
-    regroup_around(article=span.article, start=span.start, end=span.end)
+    regroup_around(article=span.article, start=span.start, end=span.end, story=story)
     return span
 
 
@@ -185,8 +188,9 @@ def span_update(
 def span_delete(*, span: Span, user) -> None:
     """`user` removes their own span, while the story is open for review."""
     check_span_change(span=span, user=user)
+    story = lock_article(span.article)  # before the span's row, as in span_update
     span.delete()  # its evidence goes with it (CASCADE), each piece's history row too
-    regroup_around(article=span.article, start=span.start, end=span.end)
+    regroup_around(article=span.article, start=span.start, end=span.end, story=story)
 
 
 # ---- the blind phase ---------------------------------------------------------------------------
