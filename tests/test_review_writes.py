@@ -317,9 +317,11 @@ def test_without_htmx_a_save_from_the_compare_view_returns_there(client, alice, 
 
 # ---- what a save costs: the same queries on an article of 10 spans or 2,000 ---------------------------------------
 
-# Session, user, the user's permissions, the article or span with its story; the writer's standing; the write,
-# its history and the regrouping of the claims around it; then the answer's reads: the spans near the saved
-# one (the body's parts it covers), the user's counts by label, how many spans the page shows.
+# Session, user, the user's permissions, the article (or the span and its evidence) with its story, the writer's
+# standing; in a savepoint (this test's transaction; BEGIN in production) the article's lock, the overlap chain,
+# the write and its history row, the groups it can touch and their writes and history; then the answer's reads:
+# the spans near the save (the body's parts it covers), the counts, and for a new verdict the next one in the list.
+# The issue asks for at most 10: not yet (bench/README.md says where they go).
 SAVE_QUERIES = {"create": 22, "edit": 18, "delete": 22}
 
 
