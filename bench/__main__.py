@@ -26,7 +26,7 @@ sys.path.insert(0, str(HERE))
 
 from report import SIZES, Figure, load, machine, table  # noqa: E402
 
-BENCHES = ("export_csv", "consensus", "workflow", "article_page", "pictures", "load", "setup_time")
+BENCHES = ("export_csv", "consensus", "workflow", "article_page", "save", "pictures", "load", "setup_time")
 TIMEOUT_S = {"tiny": 600, "quick": 1200, "full": 7200}
 
 

@@ -13,7 +13,7 @@ if this script dies, and runs locust headless, the clients looping with no wait:
 
   login page  GET /accounts/login/ (anonymous): the cheap page, the baseline
   page        GET the article with its verdicts (a reviewer)
-  save        POST a new verdict there, as htmx does (a reviewer)
+  save        POST a new verdict there, as htmx does (a reviewer; a sentence or a run of its words)
   edit        POST a change to the reviewer's own verdict (label, note)
   consensus   GET the story's consensus page (an editor: every reviewer's verdicts)
 
@@ -54,7 +54,7 @@ SETUP = """
 import json, sys
 import django; django.setup()
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, load_backend
 from django.contrib.auth.hashers import make_password
 from django.contrib.sessions.backends.db import SessionStore
 from django.utils.crypto import get_random_string
@@ -76,10 +76,14 @@ story.reviewers.add(*reviewers)  # reviewers mark only the stories assigned to t
 Group.objects.get(name="Editors").user_set.add(*editors)
 
 
+backend = next(path for path in settings.AUTHENTICATION_BACKENDS if hasattr(load_backend(path), "get_user"))
+
+
 def signed_in(user):
     # A session as login() leaves it, and a CSRF secret: clients start signed in, no password hashing.
     session = SessionStore()
-    session[SESSION_KEY], session[BACKEND_SESSION_KEY] = str(user.pk), settings.AUTHENTICATION_BACKENDS[0]
+    # The backend that loads users (the first may only guard logins, as django-axes's does).
+    session[SESSION_KEY], session[BACKEND_SESSION_KEY] = str(user.pk), backend
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     return {"session": session.session_key, "csrf": get_random_string(32)}

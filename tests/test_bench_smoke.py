@@ -7,7 +7,7 @@ import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCHES = ("export_csv", "consensus", "workflow", "article_page", "pictures", "load", "setup_time")
+BENCHES = ("export_csv", "consensus", "workflow", "article_page", "save", "pictures", "load", "setup_time")
 
 
 def test_python_m_bench_writes_one_table_with_every_benchmark(tmp_path):

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from factcheck.review.models import Evidence, Span
 from factcheck.review.services import span_create
-from tests.factories import CHAR_RECTS, login
+from tests.factories import CHAR_RECTS, login, make_story, mark_in_bulk, mark_range, sentences
 
 SENTENCE = (
     "This decision comes despite an agreement to reduce American military presence in Iraq by September 2023, "
@@ -324,3 +324,88 @@ def test_in_the_compare_view_evidence_is_linked_with_the_keyboard_only(
     assert (span.quote, span.label, span.note) == (SENTENCE, "conflicting", "004 says 2025.")
     evidence = span.evidence.get()
     assert (evidence.article, evidence.start, evidence.quote) == (other, 0, first_sentence)
+
+
+PAGE_STATE = """() => ({
+  marks: [...document.querySelectorAll('#article-body mark')].map((m) => [
+    m.dataset.offset, m.className.replace(/\\s*\\b(hovered|linked)\\b/g, ''), m.dataset.cue || '', m.textContent]),
+  parts: [...document.querySelectorAll('#article-body > .part')].map((p) => p.id),
+  text: document.getElementById('article-body').textContent,
+  list: [...document.querySelectorAll('#span-list > li')].map(
+    (li) => li.id + ' ' + li.textContent.replace(/\\s+/g, ' ')),
+  counts: document.getElementById('span-counts').textContent.replace(/\\s+/g, ' '),
+  total: document.getElementById('span-total').textContent,
+  row: document.querySelector('#story-spans-title + table tr.current').textContent,
+  index: JSON.parse(document.getElementById('span-index').textContent),
+  data: JSON.parse(document.getElementById('span-data').textContent),
+})"""
+
+
+def test_a_save_leaves_the_page_as_a_reload_would_show_it(page, live_server, alice, article):
+    # The answer carries only the pieces a save changed (out of band): what they add up to is the page anew.
+    first, third = article.body.index(". ") + 2, article.body.index(SENTENCE) + len(SENTENCE) + 1
+    span_create(article=article, reviewer=alice, start=0, end=20, quote=article.body[:20], label="consistent")
+    later = mark_range(article, alice, third, third + 25, "conflicting")  # the next paragraph: another part
+    open_article(page, live_server, article)
+    start = article.body.index(SENTENCE)
+    assert first <= start
+    drag_select(page, "#article-body", start, start + 40)
+    expect(page.locator("#verdict-bar")).to_be_visible()
+    page.keyboard.press("3")
+    page.keyboard.type("Only one outlet says so.")
+    page.keyboard.press("Enter")
+    expect(page.locator("#verdict-bar")).to_be_hidden()
+    new = Span.objects.get(start=start)
+    expect(page.locator(f"#span-{new.pk}")).to_be_visible()
+    saved = page.evaluate(PAGE_STATE)
+    assert [item.split(" ")[0] for item in saved["list"]] == [
+        f"span-{pk}" for pk in Span.objects.order_by("start").values_list("pk", flat=True)
+    ]
+    assert saved["total"] == "3" and saved["text"] == article.body
+    # The hover card of the new highlight reads the data the save sent.
+    page.mouse.move(0, 0)
+    page.locator(f'#article-body mark[data-offset="{start}"]').hover()
+    expect(page.locator("#span-card")).to_contain_text("Only one outlet says so.")
+    page.reload()
+    expect(page.locator("html[data-review-ready]")).to_have_count(1)
+    assert page.evaluate(PAGE_STATE) == saved
+
+    # An edit and a delete, likewise.
+    page.locator(f"#span-{later.pk}").get_by_role("link", name=re.compile("^Edit")).click()
+    form = page.get_by_role("form", name=re.compile("Edit the verdict"))
+    form.get_by_label("Consistent").check()
+    form.get_by_role("button", name="Save changes").click()
+    expect(page.locator(f"#span-{later.pk}")).to_contain_text("Consistent")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator(f"#span-{new.pk}").get_by_role("link", name=re.compile("^Edit")).click()
+    page.get_by_role("button", name="Delete verdict").click()
+    expect(page.locator(f"#span-{new.pk}")).to_have_count(0)
+    changed = page.evaluate(PAGE_STATE)
+    assert changed["total"] == "2" and changed != saved
+    page.reload()
+    expect(page.locator("html[data-review-ready]")).to_have_count(1)
+    assert page.evaluate(PAGE_STATE) == changed
+
+
+def test_in_a_long_list_a_verdict_past_the_shown_ones_is_listed_at_the_end(page, live_server, alice):
+    from factcheck.review.workspace import LIST_LIMIT
+
+    article = make_story("A long list", bodies=[long_claims(LIST_LIMIT + 20)]).articles.get()
+    mark_in_bulk(article, [alice], LIST_LIMIT + 10, skip={LIST_LIMIT + 5})
+    open_article(page, live_server, article)
+    expect(page.locator("#span-list > li")).to_have_count(LIST_LIMIT)
+    # The next verdict in reading order is not shown: the new one goes at the end, as the page keeps it.
+    start, end = sentences(article.body)[LIST_LIMIT + 5]
+    drag_select(page, "#article-body", start, end)
+    expect(page.locator("#verdict-bar")).to_be_visible()
+    page.keyboard.press("1")
+    page.keyboard.press("Enter")
+    expect(page.locator("#verdict-bar")).to_be_hidden()
+    new = Span.objects.get(article=article, start=start)
+    expect(page.locator("#span-list > li").last).to_have_id(f"span-{new.pk}")
+    expect(page.locator("#span-total")).to_have_text(str(LIST_LIMIT + 11))
+    expect(page.locator("#span-more")).to_contain_text(f"Show all {LIST_LIMIT + 11} verdicts")
+
+
+def long_claims(count: int) -> str:
+    return " ".join(f"Claim {n} puts the cost at {n + 3} million." for n in range(count))

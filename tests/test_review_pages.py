@@ -12,7 +12,8 @@ from factcheck.review.models import Evidence, Span
 from factcheck.review.segments import cut
 from factcheck.review.services import EvidenceRef, span_create
 
-MARK = re.compile(r"<mark [^>]*>|</mark>")
+# The marks, and the parts the body is cut into (a save redraws only the parts its span covers).
+MARK = re.compile(r'<mark [^>]*>|</mark>|<span class="part" id="part-\d+">|</span>')
 
 
 def body_html(response) -> str:

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from factcheck.articles.models import Article
@@ -162,7 +162,7 @@ def _extent(rows: Sequence[_SpanRow]) -> tuple[int, int]:
 
 
 def _keeps_something(group: ClaimGroup) -> bool:
-    return bool(group.comment_count or group.final_label or group.decided_at)
+    return bool(group.has_comments or group.final_label or group.decided_at)
 
 
 SPAN_FIELDS = ("pk", "reviewer_id", "start", "end", "label", "group_id")
@@ -187,34 +187,80 @@ def regroup_article(*, article: Article) -> None:
     _regroup(article, story, rows, groups)
 
 
-@transaction.atomic
-def regroup_around(*, article: Article, start: int, end: int) -> None:
+# How far around a write the first read of the overlap chain looks: one query finds the whole chain
+# unless it reaches past this many characters on either side (then one more query per widening).
+CHAIN_WINDOW = 400
+
+
+def lock_article(article: Article) -> dict:
+    """Take the article's regrouping lock for the rest of the transaction; its story's quorum and majority."""
+    return _lock(article)
+
+
+@dataclass
+class Chain:
+    """The overlap chain around a write: the spans that can share a claim with a span written there."""
+
+    rows: dict[int, _SpanRow]
+    low: int
+    high: int
+
+    def add(self, row: _SpanRow) -> None:
+        self.rows[row.pk] = row
+        self.low, self.high = min(self.low, row.start), max(self.high, row.end)
+
+    def add_new(self, span: Span) -> None:
+        """A span just written in this transaction, not yet grouped."""
+        self.add(_SpanRow(span.pk, span.reviewer_id, span.start, span.end, span.label, None))
+
+
+def overlap_chain(*, article: Article, start: int, end: int) -> Chain:
+    """Every span of `article` reached from [start, end) through overlaps: [start, end) widened to each
+    span overlapping it, until nothing more does. Read in one query when the chain stays within
+    CHAIN_WINDOW characters of [start, end) (the spans overlapping that window are read at once and the
+    chain followed among them), else one more query per widening: exact either way."""
+    fetched: dict[int, _SpanRow] = {}
+    low, high = start - CHAIN_WINDOW, end + CHAIN_WINDOW
+    while True:
+        found = article.spans.filter(start__lt=high, end__gt=low).exclude(pk__in=list(fetched))
+        fetched.update((row.pk, row) for row in (_SpanRow(*values) for values in found.values_list(*SPAN_FIELDS)))
+        chain = Chain({}, start, end)
+        grew = True
+        while grew:
+            grew = False
+            for row in fetched.values():
+                if row.pk not in chain.rows and row.start < chain.high and row.end > chain.low:
+                    chain.add(row)
+                    grew = True
+        # Every span overlapping the chain overlaps [low, high) when the chain lies within it: all were read.
+        if low <= chain.low and chain.high <= high:
+            return chain
+        low, high = min(low, chain.low), max(high, chain.high)
+
+
+def regroup_around(*, article: Article, start: int, end: int, story: dict | None = None, chain: Chain | None = None):
     """Regroup only the overlap chain around [start, end): what a span written there can change.
 
     Spans that share no character with the chain cannot be linked to any span in it, so the groups
     outside it stay as they are; a verdict saved on a long article costs what its neighbourhood costs.
-    The chain is found by widening [start, end) to every span overlapping it until nothing more does
-    (usually one or two queries).
+    A caller that already holds the lock (`story`, from lock_article) and read the chain passes them.
+    Inside a caller's transaction no savepoint of its own: an error rolls the whole write back anyway.
     """
-    story = _lock(article)
-    rows: dict[int, _SpanRow] = {}
-    low, high = start, end
-    while True:
-        found = article.spans.filter(start__lt=high, end__gt=low).exclude(pk__in=list(rows)).values_list(*SPAN_FIELDS)
-        fresh = [_SpanRow(*values) for values in found]
-        if not fresh:
-            break
-        rows.update((row.pk, row) for row in fresh)
-        low, high = min(low, *(r.start for r in fresh)), max(high, *(r.end for r in fresh))
-    held = {row.group_id for row in rows.values() if row.group_id is not None}
-    groups = ClaimGroup.objects.filter(Q(start__lt=high, end__gt=low) | Q(pk__in=held), article=article)
-    _regroup(article, story, rows, groups)
+    with transaction.atomic(savepoint=False):
+        story = story if story is not None else _lock(article)
+        chain = chain if chain is not None else overlap_chain(article=article, start=start, end=end)
+        held = {row.group_id for row in chain.rows.values() if row.group_id is not None}
+        groups = ClaimGroup.objects.filter(Q(start__lt=chain.high, end__gt=chain.low) | Q(pk__in=held), article=article)
+        _regroup(article, story, chain.rows, groups)
 
 
 def _regroup(article: Article, story: dict, rows: dict[int, _SpanRow], groups) -> None:
     """Group `rows` and match the groups to the stored `groups` (every stored group they can touch)."""
     threshold, measure = min_overlap(), overlap_measure()
-    stored = {g.pk: g for g in groups.annotate(comment_count=Count("comments"))}
+    # EXISTS, not a COUNT over a join: no GROUP BY over every column of the groups read.
+    comments = ClaimGroup._meta.get_field("comments")  # the consensus app's model, by the relation: no import
+    has_comments = Exists(comments.related_model.objects.filter(**{comments.field.name: OuterRef("pk")}))
+    stored = {g.pk: g for g in groups.annotate(has_comments=has_comments)}
     components = [
         [rows[pk] for pk in keys]
         for keys in cluster([Item(r.pk, r.start, r.end, r.reviewer_id) for r in rows.values()], threshold, measure)

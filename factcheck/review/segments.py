@@ -5,6 +5,8 @@ browser's text offsets ambiguous. Instead the body is cut at every span boundary
 the sorted boundaries) and each piece lists the spans covering it.
 """
 
+import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -108,3 +110,77 @@ def render(
         parts.append(f'<mark class="{segment.css}" data-{ids}{cue_attr}>{text}</mark>')
     # html.escape, not Django's (the same result without its lazy-string wrapper, per piece).
     return mark_safe("".join(parts))  # noqa: S308  # nosec B308 B703 - every piece of text above is escaped
+
+
+# ---- the reviewer's body in parts ---------------------------------------------------------------
+# The workspace body is cut into parts (lines, and long lines every PART characters at a space), each
+# its own element with an id, so that a save answers with the parts its span covers (htmx out-of-band
+# swaps), never the whole body: what a save sends and costs is the same on a long, busy article.
+PART = 1000
+_LINE_BREAKS = re.compile(r"\n+")
+
+
+def part_starts(body: str) -> list[int]:
+    """Where each part of `body` starts: at every line, and in a line longer than PART characters at
+    the first space after each PART characters. Depends on the text alone, so the page and a save agree."""
+    lines = [0] + [m.end() for m in _LINE_BREAKS.finditer(body) if m.end() < len(body)]
+    starts = []
+    for start, end in zip(lines, [*lines[1:], len(body)], strict=True):
+        starts.append(start)
+        at = start + PART
+        while at < end:
+            space = body.find(" ", at, end)
+            if space < 0:
+                break
+            starts.append(space)
+            at = space + PART
+    return starts
+
+
+def parts_covering(starts: Sequence[int], start: int, end: int) -> range:
+    """The indexes of the parts that hold any of [start, end) (at least the part holding `start`)."""
+    first = max(0, bisect_right(starts, start) - 1)
+    last = max(first, bisect_left(starts, end) - 1)
+    return range(first, last + 1)
+
+
+def render_parts(
+    body: str,
+    segments: Sequence[Segment],
+    starts: Sequence[int],
+    which: Iterable[int],
+    *,
+    cues: bool = True,
+    oob: bool = False,
+) -> list[tuple[int, SafeString]]:
+    """Parts `which` of the body as HTML, each a <span class="part" id="part-N">, marks carrying their start.
+
+    `segments` must cover the parts asked for (cut() of the whole body, or of the spans touching them).
+    A mark that crosses a part's end is cut there; its cue goes only after the piece where its span ends.
+    `oob`: each part replaces its namesake on the page (an htmx out-of-band swap).
+    """
+    swap = ' hx-swap-oob="true"' if oob else ""
+    bounds = [*starts, len(body)]
+    seg_starts = [segment.start for segment in segments]
+    out = []
+    for index in which:
+        left, right = bounds[index], bounds[index + 1]
+        pieces = []
+        at = max(0, bisect_right(seg_starts, left) - 1)
+        while at < len(segments) and segments[at].start < right:
+            segment = segments[at]
+            at += 1
+            start, end = max(segment.start, left), min(segment.end, right)
+            if start >= end:
+                continue
+            text = escape(body[start:end])
+            if not segment.covers:
+                pieces.append(text)
+                continue
+            cue = "".join([CUES.get(label, "") for label in segment.ending]) if cues and end == segment.end else ""
+            cue_attr = f' data-cue="{cue}"' if cue else ""
+            pieces.append(f'<mark class="{segment.css}" data-offset="{start}"{cue_attr}>{text}</mark>')
+        # Every piece of text above is escaped.
+        html = f'<span class="part" id="part-{index}"{swap}>{"".join(pieces)}</span>'
+        out.append((index, mark_safe(html)))  # noqa: S308  # nosec B308 B703
+    return out

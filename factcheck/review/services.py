@@ -11,7 +11,7 @@ from simple_history.utils import bulk_create_with_history
 from factcheck.articles.models import Article, Story, check_not_frozen
 from factcheck.refusals import NotAllowed
 from factcheck.review.access import is_editor, is_reviewer, reviewer_standing
-from factcheck.review.grouping import regroup_around
+from factcheck.review.grouping import lock_article, overlap_chain, regroup_around
 from factcheck.review.models import Discussion, Evidence, Label, ReviewSubmission, Span
 from factcheck.review.offsets import OffsetError, check_span, context
 
@@ -129,28 +129,23 @@ def span_create(
     _check_label(label)
     evidence = list(evidence)  # read twice when the span already exists
     prefix, suffix = context(article.body, start, end)
-    # get_or_create: a double submit racing this one finds the other request's row, not an IntegrityError.
     with transaction.atomic():
-        span, created = Span.objects.get_or_create(
-            article=article,
-            reviewer=reviewer,
-            start=start,
-            end=end,
-            defaults={
-                "quote": quote,
-                "prefix": prefix,
-                "suffix": suffix,
-                "label": label,
-                "note": note if note.strip() else "",
-            },
-        )
-        if created:
+        # The article's lock first: a double submit racing this one waits, then finds the other request's row
+        # in the overlap chain (read anyway for the regrouping), so the check costs no query of its own.
+        story = lock_article(article)
+        chain = overlap_chain(article=article, start=start, end=end)
+        same = [r.pk for r in chain.rows.values() if (r.reviewer_id, r.start, r.end) == (reviewer.pk, start, end)]
+        if not same:
+            where = {"article": article, "reviewer": reviewer, "start": start, "end": end}
+            text = {"quote": quote, "prefix": prefix, "suffix": suffix, "note": note if note.strip() else ""}
+            span = Span.objects.create(**where, **text, label=label)
             bulk_create_with_history(_evidence_rows(span, evidence), Evidence)
-    if not created:
-        # The reviewer's latest verdict, note and evidence win; dropping them silently lost work.
-        return span_update(span=span, user=reviewer, label=label, note=note, evidence=evidence), False
-    regroup_around(article=article, start=start, end=end)
-    return span, True
+            chain.add_new(span)
+            regroup_around(article=article, start=start, end=end, story=story, chain=chain)
+            return span, True
+    # The reviewer's latest verdict, note and evidence win; dropping them silently lost work.
+    span = Span.objects.select_related("article__story").get(pk=same[0])
+    return span_update(span=span, user=reviewer, label=label, note=note, evidence=evidence), False
 
 
 @transaction.atomic
@@ -170,14 +165,22 @@ def span_update(
     """
     check_span_change(span=span, user=user, editor_may=True, discussion_change=discussion_change)
     _check_label(label)
+    # The article's lock before any span row: a regrouping holds it while it updates spans' groups, so a
+    # writer locking a span first and the article second could deadlock with it (PostgreSQL saw it).
+    story = lock_article(span.article)
     span.label = label
     span.note = note if note.strip() else ""
     span.save(update_fields=["label", "note", "updated_at"])
     if evidence is not None:
-        rows = _evidence_rows(span, evidence)
-        span.evidence.all().delete()
-        bulk_create_with_history(rows, Evidence)
-    regroup_around(article=span.article, start=span.start, end=span.end)
+        evidence = list(evidence)
+        # Unchanged evidence (a label or note edited) is left alone: no rows deleted and written again.
+        # span.evidence is the view's prefetched list when there is one.
+        before = sorted((e.article_id, e.start, e.end, e.quote) for e in span.evidence.all())
+        if before != sorted((e.article_id, e.start, e.end, e.quote) for e in evidence):
+            rows = _evidence_rows(span, evidence)
+            span.evidence.all().delete()
+            bulk_create_with_history(rows, Evidence)
+    regroup_around(article=span.article, start=span.start, end=span.end, story=story)
     return span
 
 
@@ -185,9 +188,9 @@ def span_update(
 def span_delete(*, span: Span, user) -> None:
     """`user` removes their own span, while the story is open for review."""
     check_span_change(span=span, user=user)
-    span.evidence.all().delete()
-    span.delete()
-    regroup_around(article=span.article, start=span.start, end=span.end)
+    story = lock_article(span.article)  # before the span's row, as in span_update
+    span.delete()  # its evidence goes with it (CASCADE), each piece's history row too
+    regroup_around(article=span.article, start=span.start, end=span.end, story=story)
 
 
 # ---- the blind phase ---------------------------------------------------------------------------

@@ -4,11 +4,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Subquery
-from django.utils.safestring import SafeString
+from django.db.models import Count, F, Q, Subquery
+from django.utils.safestring import SafeString, mark_safe
 
 from factcheck.articles.models import Article
 from factcheck.review import segments
+from factcheck.review.access import visible_span_filter
 from factcheck.review.models import Evidence, Label, Span
 from factcheck.review.selectors import visible_spans
 from factcheck.text import clip
@@ -158,7 +159,7 @@ def article_workspace(*, article: Article, user) -> Workspace:
             entry["evidence"] = span.linked
         span_data[span.pk] = entry
     dense = len(spans) > DENSE
-    body_html = segments.render(article.body, segments.cut(len(article.body), spans, own), cues=not dense, offsets=True)
+    body_html = body_parts(article.body, spans, own, dense=dense)
     # Each span's range once, in reading order: the script finds the spans covering a mark from it.
     span_index = [[span.pk, span.start, span.end] for span in spans]
     # Per-paragraph direction (unicode-bidi: plaintext) is costly with many marks: only where needed.
@@ -181,6 +182,119 @@ def article_workspace(*, article: Article, user) -> Workspace:
         counts=_label_counts(Counter(span.label for span in own_spans)),
         story_rows=story_rows,
         evidence=evidence,
+    )
+
+
+def body_parts(body: str, spans: list[SpanRow], own: list[bool], *, dense: bool) -> SafeString:
+    """The whole highlighted body, in parts (segments.render_parts) a save can replace one by one."""
+    starts = segments.part_starts(body)
+    parts = segments.render_parts(body, segments.cut(len(body), spans, own), starts, range(len(starts)), cues=not dense)
+    return mark_safe("".join(html for _, html in parts))  # noqa: S308  # nosec B308 B703 - built from escaped text
+
+
+SPAN_ROW_FIELDS = ("pk", "start", "end", "quote", "label", "note", "reviewer_id")
+
+
+@dataclass
+class SaveAnswer:
+    """What one save changed on the article page, for its out-of-band answer: the same size on any article.
+
+    `parts`: the body's parts the span covers, drawn again; `row` and `entry`: the saved span as the list
+    and the hover card show it (None once deleted); `counts`/`total`: the user's verdicts on the article;
+    `next_pk`: the user's span after a new one in reading order (where its list entry goes);
+    `dense_flipped`: the save crossed DENSE, so the whole workspace must be drawn again.
+    """
+
+    parts: list[tuple[int, SafeString]]
+    row: SpanRow | None
+    entry: dict | None
+    counts: list[LabelCount]
+    total: int
+    next_pk: int | None
+    dense_flipped: bool
+
+    @property
+    def unlisted(self) -> int:
+        return max(0, self.total - LIST_LIMIT)
+
+
+def save_answer(
+    *, article: Article, user, start: int, end: int, span_pk: int | None, created: bool = False, delta: int = 0,
+    with_evidence: bool = True,
+    oob: bool = True,
+) -> SaveAnswer:  # fmt: skip
+    """The fragments a save of span `span_pk` (None: deleted) on [start, end) changed, in at most four queries.
+
+    `delta`: how the number of spans on the article changed (1 created, -1 deleted, 0 edited), to tell
+    whether the page crossed DENSE. `with_evidence`: whether the span may have evidence to list.
+    """
+    body = article.body
+    starts = segments.part_starts(body)
+    which = segments.parts_covering(starts, start, end)
+    left = starts[which.start]
+    right = starts[which.stop] if which.stop < len(starts) else len(body)
+    visible = visible_spans(article=article, user=user).select_related(None)
+    near = [
+        SpanRow(**row)
+        for row in visible.filter(start__lt=right, end__gt=left).values(
+            *SPAN_ROW_FIELDS, reviewer_name=F("reviewer__username")
+        )
+    ]
+    # How many spans the page shows and the user's own by label, in one pass over the article's spans.
+    tallies = Span.objects.filter(article=article).aggregate(
+        shown=Count("pk", filter=visible_span_filter(story_id=article.story_id, user=user)),
+        **{label: Count("pk", filter=Q(reviewer_id=user.pk, label=label)) for label in Label.values},
+    )
+    shown = tallies.pop("shown")
+    own_counts = Counter(tallies)
+    dense = shown > DENSE
+    own = [span.reviewer_id == user.pk for span in near]
+    parts = segments.render_parts(body, segments.cut(len(body), near, own), starts, which, cues=not dense, oob=oob)
+    row = next((span for span in near if span.pk == span_pk), None)
+    entry = None
+    if row is not None:
+        row.cue = segments.CUES.get(row.label, "")
+        if with_evidence:
+            row.linked = [
+                {"id": pk, "article": other, "title": title, "start": s, "end": e, "quote": quote}
+                for pk, other, title, s, e, quote in Evidence.objects.filter(span_id=row.pk)
+                .order_by("article", "start", "pk")
+                .values_list("pk", "article_id", "article__title", "start", "end", "quote")
+            ]
+        entry = {"label": row.label, **({"note": row.note} if row.note else {})}
+        if row.linked:
+            entry["evidence"] = row.linked
+    next_pk = None
+    total = sum(own_counts.values())
+    if created and row is not None and total > 1:
+        after = (
+            Q(start__gt=row.start)
+            | Q(start=row.start, end__gt=row.end)
+            | Q(start=row.start, end=row.end, pk__gt=row.pk)
+        )
+        next_pk = (
+            Span.objects.filter(after, article=article, reviewer_id=user.pk)
+            .order_by("start", "end", "pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+    return SaveAnswer(
+        parts=parts,
+        row=row,
+        entry=entry,
+        counts=_label_counts(own_counts),
+        total=total,
+        next_pk=next_pk,
+        dense_flipped=(shown > DENSE) != (shown - delta > DENSE),
+    )
+
+
+def visible_evidence_in(*, article: Article, other: Article, user) -> list[Evidence]:
+    """The evidence linked from `article`'s spans that `user` sees, into `other` (the compare view's right pane)."""
+    return list(
+        Evidence.objects.filter(
+            article=other, span__in=Subquery(visible_spans(article=article, user=user).values("pk"))
+        ).order_by("span", "article", "start", "pk")
     )
 
 

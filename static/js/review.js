@@ -827,8 +827,44 @@
     });
   });
 
+  // A save answers with only the pieces it changed (out of band); the hover cards' data comes in the
+  // event: the saved span's range and card, or the id of the one deleted. Kept in the page's JSON too.
+  function patchSpans(detail) {
+    var id = detail && (detail.removed || (detail.span && detail.span[0]));
+    var indexEl = document.getElementById("span-index");
+    var dataEl = document.getElementById("span-data");
+    if (!id || !indexEl || !dataEl) return;
+    var index = spanIndex().filter(function (item) {
+      return item[0] !== id;
+    });
+    var data = spanData();
+    delete data[id];
+    if (detail.span) {
+      var at = 0;
+      var key = detail.span;
+      while (at < index.length && (index[at][1] < key[1] || (index[at][1] === key[1] && (index[at][2] < key[2] || (index[at][2] === key[2] && index[at][0] < key[0]))))) at++;
+      index.splice(at, 0, key);
+      data[id] = detail.data || {};
+    }
+    indexEl.textContent = JSON.stringify(index);
+    dataEl.textContent = JSON.stringify(data);
+    indexCache = { el: indexEl, spans: index };
+    dataCache = { el: dataEl, data: data };
+  }
+
+  // A new verdict goes before the next one in the list; when that one is past the list's first part
+  // (not shown), at the end, as the page lists a verdict it was asked to keep.
+  document.body.addEventListener("htmx:oobErrorNoTarget", function (event) {
+    var entry = event.detail && event.detail.content;
+    var list = document.getElementById("span-list");
+    if (!entry || !list || !entry.hasAttribute("data-span-list-entry")) return;
+    while (entry.firstElementChild) list.appendChild(entry.firstElementChild);
+    htmx.process(list);
+  });
+
   function afterSave(message) {
     return function (event) {
+      patchSpans(event.detail);
       hideCard();
       var form = bar();
       if (form && !form.hidden) {
