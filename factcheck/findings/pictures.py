@@ -17,11 +17,10 @@ from functools import cached_property
 from django.core.cache import cache
 from django.db.models import Count, Max
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 
 from factcheck.articles.models import Article, Story
 from factcheck.findings.models import StoryFact, StoryPictures
-from factcheck.findings.pictures_html import MARKUP_VERSION, PicturesHtml, render
+from factcheck.findings.pictures_html import MARKUP_VERSION, PicturesHtml, render, written
 from factcheck.review.access import can_read, visible_span_filter
 from factcheck.review.models import Label, Span
 
@@ -245,7 +244,7 @@ class LazyPictures:
                 row = StoryPictures.objects.filter(story=self.story).values_list(*PICTURES_FIELDS, "positions").first()
                 if row is not None:  # else the story went meanwhile: drawn from its facts (none) below
                     *parts, positions = row
-                    html = PicturesHtml(*(mark_safe(p) if isinstance(p, str) else p for p in parts))  # noqa: S308
+                    html = PicturesHtml(*(written(p) if isinstance(p, str) else p for p in parts))
                     found = html, positions
                     cache.set(key, found, CACHE_TTL)
             if found is not None:
