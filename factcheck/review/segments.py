@@ -89,25 +89,19 @@ def cut(length: int, spans: Iterable[Ranged], own: Sequence[bool] | None = None)
     return segments
 
 
-def render(
-    body: str, segments: Iterable[Segment], attribute: str = "spans", cues: bool = True, offsets: bool = False
-) -> SafeString:
-    """The body as HTML whose text content is exactly `body`: plain text between flat <mark>s.
-
-    With `offsets`, a mark carries only its start (data-offset) instead of the ids covering it: the page
-    sends each span's range once and the script derives a mark's spans, which keeps a page with
-    many overlapping spans small (the id lists were most of its bytes).
-    """
+def render(body: str, segments: Iterable[Segment], attribute: str = "spans") -> SafeString:
+    """The body as HTML whose text content is exactly `body`: plain text between flat <mark>s, each naming
+    the ids covering it (data-<attribute>). The reviewer's own body is drawn by render_parts instead."""
     parts = []
     for segment in segments:
         text = escape(body[segment.start : segment.end])
         if not segment.covers:
             parts.append(text)
             continue
-        ids = f'offset="{segment.start}"' if offsets else f'{attribute}="{" ".join(map(str, segment.covers))}"'
-        cue = "".join([CUES.get(label, "") for label in segment.ending]) if cues else ""
+        ids = " ".join(map(str, segment.covers))
+        cue = "".join([CUES.get(label, "") for label in segment.ending])
         cue_attr = f' data-cue="{cue}"' if cue else ""
-        parts.append(f'<mark class="{segment.css}" data-{ids}{cue_attr}>{text}</mark>')
+        parts.append(f'<mark class="{segment.css}" data-{attribute}="{ids}"{cue_attr}>{text}</mark>')
     # html.escape, not Django's (the same result without its lazy-string wrapper, per piece).
     return mark_safe("".join(parts))  # noqa: S308  # nosec B308 B703 - every piece of text above is escaped
 
@@ -154,6 +148,9 @@ def render_parts(
     oob: bool = False,
 ) -> list[tuple[int, SafeString]]:
     """Parts `which` of the body as HTML, each a <span class="part" id="part-N">, marks carrying their start.
+
+    A mark carries only its start (data-offset), not the ids covering it: the page sends each span's range
+    once and the script derives a mark's spans, which keeps a page with many overlapping spans small.
 
     `segments` must cover the parts asked for (cut() of the whole body, or of the spans touching them).
     A mark that crosses a part's end is cut there; its cue goes only after the piece where its span ends.
