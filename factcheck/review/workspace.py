@@ -285,7 +285,7 @@ def save_answer(
         counts=_label_counts(own_counts),
         total=total,
         next_pk=next_pk,
-        dense_flipped=(shown > DENSE) != (shown - delta > DENSE),
+        dense_flipped=dense != (shown - delta > DENSE),
     )
 
 
