@@ -7,7 +7,8 @@ from playwright.sync_api import expect
 from factcheck.findings.models import StoryFact, Suggestion, SuggestionResponse
 from factcheck.findings.services import story_preflag
 from factcheck.review.models import Evidence, Span
-from tests.factories import login
+from factcheck.review.services import review_submit
+from tests.factories import login, mark
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -109,3 +110,27 @@ def test_on_a_phone_the_lanes_labels_stay_in_view_and_the_tables_caption_wraps(b
     )
     assert fits, "the table's caption is wider than the phone or scrolled away"
     context.close()
+
+
+def test_on_a_phone_the_story_and_consensus_pages_are_no_wider_than_the_screen(
+    browser, live_server, alice, bob, flagged
+):
+    """The outlets-by-facts table and the agreement charts scroll inside their own boxes; nothing in them (the
+    hidden cell notes for screen readers, the charts' tables) widens the page itself."""
+    articles = list(flagged.articles.order_by("pk"))
+    for n, article in enumerate(articles[:3]):
+        words = article.body.split()
+        mark(article, alice, words[4], label=["consistent", "conflicting", "unsupported"][n])
+        mark(article, bob, words[4], label=["consistent", "unsupported", "conflicting"][n])
+    review_submit(story=flagged, reviewer=alice)
+    review_submit(story=flagged, reviewer=bob)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True)
+    page = context.new_page()
+    login(page, live_server, "alice")
+    widths = {}
+    for url in (flagged.get_absolute_url(), f"/stories/{flagged.slug}/consensus/"):
+        page.goto(live_server.url + url)
+        widths[url] = page.evaluate("document.documentElement.scrollWidth")
+    expect(page.locator(".chart-table").first).to_be_attached()  # the charts' tables are on the page
+    context.close()
+    assert widths == {flagged.get_absolute_url(): 390, f"/stories/{flagged.slug}/consensus/": 390}
