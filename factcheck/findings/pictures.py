@@ -42,23 +42,20 @@ CACHE_TTL = 86400  # a day: the key changes with the facts and articles anyway
 _POINT_SHAPES = {"conflicting": "cross", "unsupported": "diamond", "consistent": "dot"}
 
 
-@dataclass
+@dataclass(slots=True)
 class Mark:
     """One dated claim on the timeline: a point or a bar, with its open ends shown as arrows."""
 
     fact: Fact
     x1: float
     x2: float
+    cx: float  # (x1 + x2) / 2, where its lines end
     y: float
     status: str  # "conflicting", "consistent", "unsupported" or "" (compared with nothing)
     point: bool
     open_left: bool
     open_right: bool
     href: str
-
-    @property
-    def cx(self) -> float:
-        return (self.x1 + self.x2) / 2
 
     @property
     def w(self) -> float:
@@ -455,19 +452,20 @@ def _links(marks: list[Mark], urls: _Urls) -> list[Link]:
     matter forty articles agree on is forty lines, not 780; and from each claim a line to the nearest
     claim of each value it conflicts with, so every kind of conflict shows whatever the lanes' order."""
     by_matter: dict[int, list[Mark]] = {}
+    where: dict[int, Mark] = {}
     for mark in marks:
+        where[mark.fact.index] = mark
         if mark.fact.matter is not None:
             by_matter.setdefault(mark.fact.matter, []).append(mark)
-    where = {mark.fact.index: mark for mark in marks}
     links, joined = [], set()
 
-    def join(a: Mark, b: Mark) -> None:
-        key = (min(a.fact.index, b.fact.index), max(a.fact.index, b.fact.index))
+    def join(a: Mark, b: Mark, conflict: bool) -> None:
+        i, j = a.fact.index, b.fact.index
+        key = (i, j) if i < j else (j, i)
         if key in joined:
             return
         joined.add(key)
-        conflict = b.fact.index in a.fact.conflicts
-        verb = "cannot both hold" if conflict else ("agree" if b.fact.index in a.fact.agrees else "are about the same")
+        verb = "cannot both hold" if conflict else ("agree" if j in a.fact.agrees else "are about the same")
         title = f"“{a.fact.quote}” and “{b.fact.quote}” {verb}"
         links.append(Link(a.cx, a.y, b.cx, b.y, conflict, urls.compare(a.fact, b.fact), title))
 
@@ -475,20 +473,22 @@ def _links(marks: list[Mark], urls: _Urls) -> list[Link]:
         members.sort(key=lambda m: (m.y, m.fact.index))
         for a, b in zip(members, members[1:], strict=False):
             if a.fact.article_id != b.fact.article_id:
-                join(a, b)
+                join(a, b, b.fact.index in a.fact.conflicts)
         for mark in members:
-            # Each value it cannot agree with, once: the nearest claim giving that value.
+            # Each value it cannot agree with, once: the nearest claim giving that value (the first in
+            # index order of those as near).
+            y = mark.y
             nearest: dict[str, tuple[float, Mark]] = {}
             for i in mark.fact.conflicts:
                 other = where.get(i)
                 if other is None:
                     continue
-                distance = abs(other.y - mark.y)
+                distance = abs(other.y - y)
                 best = nearest.get(other.fact.value)
                 if best is None or distance < best[0]:
                     nearest[other.fact.value] = (distance, other)
             for _distance, other in nearest.values():
-                join(mark, other)
+                join(mark, other, True)
     return links
 
 
@@ -524,7 +524,16 @@ def _timeline(articles: list[Article], facts: list[Fact], urls: _Urls) -> Timeli
             x1 = x2 = round((x1 + x2) / 2, 1)
         status = "conflicting" if fact.conflicts else ("consistent" if fact.agrees else fact.status)
         mark = Mark(
-            fact, x1, x2, lanes_y[fact.article_id], status, point, fact.low is None, fact.high is None, urls.at(fact)
+            fact,
+            x1,
+            x2,
+            (x1 + x2) / 2,
+            lanes_y[fact.article_id],
+            status,
+            point,
+            fact.low is None,
+            fact.high is None,
+            urls.at(fact),
         )
         marks.append(mark)
     links = _links(marks, urls)
