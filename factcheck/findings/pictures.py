@@ -393,13 +393,17 @@ def _pairs(facts: list[Fact], urls: _Urls, names: dict[int, str]) -> list[Pair]:
     by_index = {fact.index: fact for fact in facts}
     pairs: dict[tuple, Pair] = {}
     for fact in facts:
+        index, matter, value = fact.index, fact.matter, fact.value
         for other_index in fact.conflicts:
-            other = by_index.get(other_index)
-            if other is None or fact.index > other.index:
+            if other_index < index:  # the pair is met from its other fact, which comes first
                 continue
-            key = (fact.matter, *sorted([fact.value, other.value]))
-            if key in pairs:
-                pairs[key].more += 1
+            other = by_index.get(other_index)
+            if other is None:
+                continue
+            key = (matter, value, other.value) if value <= other.value else (matter, other.value, value)
+            pair = pairs.get(key)
+            if pair is not None:
+                pair.more += 1
                 continue
             left, right = names.get(fact.article_id, ""), names.get(other.article_id, "")
             pairs[key] = Pair(fact, other, left, right, urls.compare(fact, other))
