@@ -47,6 +47,7 @@ class Mark:
     """One dated claim on the timeline: a point or a bar, with its open ends shown as arrows."""
 
     fact: Fact
+    agrees: list[int]  # the fact's
     x1: float
     x2: float
     cx: float  # (x1 + x2) / 2, where its lines end
@@ -358,22 +359,27 @@ class Fact(NamedTuple):
     topic: str
     status: str
     matter: int | None
+    agrees_json: str  # only the timeline reads it, for its marks: decoded there (Mark.agrees)
     conflicts: list[int]
-    agrees: list[int]
 
 
 def _facts(story: Story) -> list[Fact]:
-    """The story's facts in index order. `conflicts` and `agrees` come as their JSON text, decoded here in
-    one json.loads for all 550 facts: decoding 1,100 small arrays one by one through JSONField was most of
-    the rebuild's query (about 20,000 indices)."""
+    """The story's facts in index order. `conflicts` comes as its JSON text, decoded here in one json.loads
+    for all the facts: decoding 1,100 small arrays one by one through JSONField (with `agrees`) was most
+    of the rebuild's query (about 20,000 indices)."""
     rows = list(
         StoryFact.objects.filter(story=story)
         .order_by("index")
-        .annotate(conflicts_json=Cast("conflicts", TextField()), agrees_json=Cast("agrees", TextField()))
-        .values_list(*Fact._fields[:-2], "conflicts_json", "agrees_json")
+        .annotate(agrees_json=Cast("agrees", TextField()), conflicts_json=Cast("conflicts", TextField()))
+        .values_list(*Fact._fields[:-1], "conflicts_json")
     )
-    lists = json.loads("[" + ",".join(text for row in rows for text in row[-2:]) + "]")
-    return [Fact(*row[:-2], lists[2 * n], lists[2 * n + 1]) for n, row in enumerate(rows)]
+    conflicts = _json_lists([row[-1] for row in rows])
+    return [Fact(*row[:-1], found) for row, found in zip(rows, conflicts, strict=True)]
+
+
+def _json_lists(texts: list[str]) -> list[list]:
+    """Each JSON array text decoded, in one json.loads."""
+    return json.loads("[" + ",".join(texts) + "]")
 
 
 def _build(story: Story, articles: list[Article]) -> Pictures:
@@ -469,7 +475,7 @@ def _links(marks: list[Mark], urls: _Urls) -> list[Link]:
         if key in joined:
             return
         joined.add(key)
-        verb = "cannot both hold" if conflict else ("agree" if j in a.fact.agrees else "are about the same")
+        verb = "cannot both hold" if conflict else ("agree" if j in a.agrees else "are about the same")
         title = f"“{a.fact.quote}” and “{b.fact.quote}” {verb}"
         links.append(Link(a.cx, a.y, b.cx, b.y, conflict, urls.compare(a.fact, b.fact), title))
 
@@ -520,15 +526,16 @@ def _timeline(articles: list[Article], facts: list[Fact], urls: _Urls) -> Timeli
         return round(PLOT_L + (day - low) / (high - low) * (PLOT_R - PLOT_L), 1)
 
     marks = []
-    for fact in dated:
+    for fact, agrees in zip(dated, _json_lists([f.agrees_json for f in dated]), strict=True):
         x1 = scale(fact.low) if fact.low is not None else PLOT_L
         x2 = scale(fact.high + 1) if fact.high is not None else PLOT_R
         point = fact.low is not None and fact.high is not None and fact.high - fact.low < POINT_DAYS
         if point:
             x1 = x2 = round((x1 + x2) / 2, 1)
-        status = "conflicting" if fact.conflicts else ("consistent" if fact.agrees else fact.status)
+        status = "conflicting" if fact.conflicts else ("consistent" if agrees else fact.status)
         mark = Mark(
             fact,
+            agrees,
             x1,
             x2,
             (x1 + x2) / 2,
