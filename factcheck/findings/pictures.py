@@ -462,9 +462,9 @@ def _links(marks: list[Mark], urls: _Urls) -> list[Link]:
     matter forty articles agree on is forty lines, not 780; and from each claim a line to the nearest
     claim of each value it conflicts with, so every kind of conflict shows whatever the lanes' order."""
     by_matter: dict[int, list[Mark]] = {}
-    where: dict[int, Mark] = {}
+    where: dict[int, tuple[float, str, Mark]] = {}  # by fact index: its lane, its value, its mark
     for mark in marks:
-        where[mark.fact.index] = mark
+        where[mark.fact.index] = (mark.y, mark.fact.value, mark)
         if mark.fact.matter is not None:
             by_matter.setdefault(mark.fact.matter, []).append(mark)
     links, joined = [], set()
@@ -490,13 +490,14 @@ def _links(marks: list[Mark], urls: _Urls) -> list[Link]:
             y = mark.y
             nearest: dict[str, tuple[float, Mark]] = {}
             for i in mark.fact.conflicts:
-                other = where.get(i)
-                if other is None:
+                found = where.get(i)
+                if found is None:
                     continue
-                distance = abs(other.y - y)
-                best = nearest.get(other.fact.value)
+                other_y, value, other = found
+                distance = abs(other_y - y)
+                best = nearest.get(value)
                 if best is None or distance < best[0]:
-                    nearest[other.fact.value] = (distance, other)
+                    nearest[value] = (distance, other)
             for _distance, other in nearest.values():
                 join(mark, other, True)
     return links
