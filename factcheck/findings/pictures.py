@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
+from operator import itemgetter
 from typing import NamedTuple
 
 from django.core.cache import cache
@@ -145,7 +146,7 @@ class CellFact:
 
 @dataclass
 class Cell:
-    facts: list[CellFact]
+    facts: list[CellFact] | tuple[()]
     conflicting: bool
     unsupported: bool
 
@@ -156,6 +157,10 @@ class Cell:
     @property
     def kind(self) -> str:
         return "conflicting" if self.conflicting else ("unsupported" if self.unsupported else "consistent")
+
+
+# The cell of every article that says nothing of a row's matter (its facts a tuple, so none is added).
+NOT_SAID = Cell((), False, False)
 
 
 @dataclass
@@ -423,20 +428,28 @@ def _rows(articles: list[Article], facts: list[Fact], urls: _Urls) -> list[Row]:
     for fact in facts:
         if fact.matter is not None and fact.article_id in columns:
             matters.setdefault(fact.matter, []).append(fact)
-    rows = []
+    keyed = []
     for members in matters.values():
-        cells = [Cell([], False, False) for _ in articles]
+        cells = [NOT_SAID] * len(articles)  # most articles say nothing of most matters: one cell for them all
+        said = 0
         for fact in members:
-            cell = cells[columns[fact.article_id]]
+            n = columns[fact.article_id]
+            cell = cells[n]
+            if cell is NOT_SAID:
+                cell = cells[n] = Cell([], False, False)
+                said += 1
             cell.facts.append(CellFact(fact.value, fact.sentence, urls.at(fact)))
             cell.conflicting = cell.conflicting or bool(fact.conflicts)
             cell.unsupported = cell.unsupported or fact.status == "unsupported"
         topics = Counter(fact.topic for fact in members)
         topic = max(topics, key=lambda t: (topics[t], ":" in t, -len(t)))
-        rows.append(Row(topic, members[0].kind, cells, any(cell.conflicting for cell in cells)))
-    # Conflicts first, then agreements, then what only one article says; within each, by topic.
-    rows.sort(key=lambda row: (not row.conflicting, sum(not c.empty for c in row.cells) < 2, row.kind, row.topic))
-    return rows
+        conflicting = any(fact.conflicts for fact in members)
+        # Conflicts first, then agreements, then what only one article says; within each, by topic.
+        keyed.append(
+            ((not conflicting, said < 2, members[0].kind, topic), Row(topic, members[0].kind, cells, conflicting))
+        )
+    keyed.sort(key=itemgetter(0))
+    return [row for _key, row in keyed]
 
 
 def _timeline_height(lanes: int) -> float:
