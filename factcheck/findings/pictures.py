@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -72,7 +73,8 @@ class Mark:
     def d(self) -> str:
         x, y = self.cx, self.y
         if not self.point:
-            path = f"M{self.x1:.1f} {y - 5:.1f}h{max(self.w, 2):.1f}v10h{-max(self.w, 2):.1f}z"
+            w = max(self.w, 2)
+            path = f"M{self.x1:.1f} {y - 5:.1f}h{w:.1f}v10h{-w:.1f}z"
             if self.open_right:
                 path += f"M{self.x2:.1f} {y - 7:.1f}l8 7l-8 7z"
             if self.open_left:
@@ -86,7 +88,7 @@ class Mark:
         return f"M{x - r:.1f} {y:.1f}a{r} {r} 0 1 0 {2 * r} 0a{r} {r} 0 1 0 {-2 * r} 0z"
 
 
-@dataclass
+@dataclass(slots=True)
 class SpanMark:
     x: float
     y: float
@@ -94,7 +96,7 @@ class SpanMark:
     title: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Link:
     x1: float
     y1: float
@@ -105,7 +107,7 @@ class Link:
     title: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Lane:
     y: float
     label: str
@@ -114,7 +116,7 @@ class Lane:
     href: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Tick:
     x: float
     label: str
@@ -137,14 +139,14 @@ class Timeline:
         return not self.marks
 
 
-@dataclass
+@dataclass(slots=True)
 class CellFact:
     value: str
     sentence: str
     href: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     facts: list[CellFact] | tuple[()]
     conflicting: bool
@@ -481,6 +483,7 @@ def _links(marks: list[Mark], urls: _Urls) -> list[Link]:
         if mark.fact.matter is not None:
             by_matter.setdefault(mark.fact.matter, []).append(mark)
     links, joined = [], set()
+    lanes: dict[tuple[int, ...], list] = {}  # by a claim's conflicts: those claims' lanes (_by_value)
 
     def join(a: Mark, b: Mark, conflict: bool) -> None:
         i, j = a.fact.index, b.fact.index
@@ -498,22 +501,36 @@ def _links(marks: list[Mark], urls: _Urls) -> list[Link]:
             if a.fact.article_id != b.fact.article_id:
                 join(a, b, b.fact.index in a.fact.conflicts)
         for mark in members:
-            # Each value it cannot agree with, once: the nearest claim giving that value (the first in
-            # index order of those as near).
+            # Each value it cannot agree with, once: the nearest claim giving that value (of those as near,
+            # the first in its list of conflicts). The claims of a value with the same conflicts share
+            # them: the lanes of each value are sorted once and each claim bisects them.
+            conflicts = tuple(mark.fact.conflicts)
+            values = lanes.get(conflicts)
+            if values is None:
+                values = lanes[conflicts] = _by_value([where[i] for i in conflicts if i in where])
             y = mark.y
-            nearest: dict[str, tuple[float, Mark]] = {}
-            for i in mark.fact.conflicts:
-                found = where.get(i)
-                if found is None:
-                    continue
-                other_y, value, other = found
-                distance = abs(other_y - y)
-                best = nearest.get(value)
-                if best is None or distance < best[0]:
-                    nearest[value] = (distance, other)
-            for _distance, other in nearest.values():
-                join(mark, other, True)
+            for ys, claims in values:
+                k = bisect_left(ys, y)
+                nearest = claims[k] if k < len(ys) else None
+                if k:
+                    below = claims[bisect_left(ys, ys[k - 1])]
+                    if nearest is None or (abs(below[0] - y), below[1]) < (abs(nearest[0] - y), nearest[1]):
+                        nearest = below
+                join(mark, nearest[2], True)
     return links
+
+
+def _by_value(conflicting: list[tuple[float, str, Mark]]) -> list[tuple[list[float], list[tuple[float, int, Mark]]]]:
+    """The claims one claim conflicts with, grouped by value in the order the values first come: each
+    group's claims as (lane, place in the list of conflicts, mark) sorted, and their lanes alone to bisect."""
+    groups: dict[str, list[tuple[float, int, Mark]]] = {}
+    for place, (y, value, mark) in enumerate(conflicting):
+        groups.setdefault(value, []).append((y, place, mark))
+    values = []
+    for claims in groups.values():
+        claims.sort(key=itemgetter(0, 1))
+        values.append(([claim[0] for claim in claims], claims))
+    return values
 
 
 def _timeline(articles: list[Article], facts: list[Fact], urls: _Urls) -> Timeline:
