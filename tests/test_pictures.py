@@ -8,7 +8,7 @@ from django.urls import reverse
 from factcheck.articles.models import Article
 from factcheck.findings.models import StoryFact, StoryPictures
 from factcheck.findings.services import story_preflag
-from tests.factories import find, make_story, mark, wide_story
+from tests.factories import find, make_story, mark, mark_range, seed_story, wide_story
 
 
 @pytest.fixture
@@ -157,6 +157,27 @@ def test_pictures_drawn_for_other_articles_are_drawn_again_from_the_facts(client
     assert again == html != drawn
     # Its lane, its column and the conflicts it is in name it; nothing else changed.
     assert "Renamed Courier" not in drawn and html.replace("Renamed Courier", "Outlet 1") == drawn
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("make", [seed_story, lambda: wide_story(12)], ids=["seed", "wide"])
+def test_pictures_built_from_the_facts_are_byte_for_byte_the_ones_the_pre_flag_drew(
+    client, alice, make, django_assert_num_queries
+):
+    story = make()
+    story_preflag(story=story)
+    # A span of the reader's over a dated claim: its triangle is placed from the marks' positions too.
+    fact = StoryFact.objects.filter(story=story, kind="date").exclude(low=None, high=None).order_by("index").first()
+    mark_range(fact.article, alice, fact.start, fact.end, "conflicting")
+    client.force_login(alice)
+    url = story.get_absolute_url()
+    drawn = _pictures(client.get(url).content.decode())
+    # As if drawn by an older markup version: the same articles and facts, so the same pictures.
+    StoryPictures.objects.filter(story=story).update(key="drawn by an older markup")
+    with django_assert_num_queries(9):  # the facts are read: built from them, not read as drawn
+        built = _pictures(client.get(url).content.decode())
+    assert 'class="span-mark"' in drawn and 'class="mark ' in drawn
+    assert built == drawn
 
 
 def test_an_outlet_edited_in_the_desk_is_drawn_again_with_the_pre_flags(

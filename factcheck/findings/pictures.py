@@ -9,13 +9,18 @@ the facts, and keeps what it built in the cache.
 from __future__ import annotations
 
 import hashlib
+import json
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
+from operator import itemgetter
+from typing import NamedTuple
 
 from django.core.cache import cache
-from django.db.models import Count, Max
+from django.db.models import Count, Max, TextField
+from django.db.models.functions import Cast
 from django.urls import reverse
 
 from factcheck.articles.models import Article, Story
@@ -39,23 +44,21 @@ CACHE_TTL = 86400  # a day: the key changes with the facts and articles anyway
 _POINT_SHAPES = {"conflicting": "cross", "unsupported": "diamond", "consistent": "dot"}
 
 
-@dataclass
+@dataclass(slots=True)
 class Mark:
     """One dated claim on the timeline: a point or a bar, with its open ends shown as arrows."""
 
-    fact: StoryFact
+    fact: Fact
+    agrees: list[int]  # the fact's, decoded (Fact.agrees_json)
     x1: float
     x2: float
+    cx: float  # (x1 + x2) / 2, where its lines end
     y: float
     status: str  # "conflicting", "consistent", "unsupported" or "" (compared with nothing)
     point: bool
     open_left: bool
     open_right: bool
     href: str
-
-    @property
-    def cx(self) -> float:
-        return (self.x1 + self.x2) / 2
 
     @property
     def w(self) -> float:
@@ -70,7 +73,8 @@ class Mark:
     def d(self) -> str:
         x, y = self.cx, self.y
         if not self.point:
-            path = f"M{self.x1:.1f} {y - 5:.1f}h{max(self.w, 2):.1f}v10h{-max(self.w, 2):.1f}z"
+            w = max(self.w, 2)
+            path = f"M{self.x1:.1f} {y - 5:.1f}h{w:.1f}v10h{-w:.1f}z"
             if self.open_right:
                 path += f"M{self.x2:.1f} {y - 7:.1f}l8 7l-8 7z"
             if self.open_left:
@@ -84,7 +88,7 @@ class Mark:
         return f"M{x - r:.1f} {y:.1f}a{r} {r} 0 1 0 {2 * r} 0a{r} {r} 0 1 0 {-2 * r} 0z"
 
 
-@dataclass
+@dataclass(slots=True)
 class SpanMark:
     x: float
     y: float
@@ -92,7 +96,7 @@ class SpanMark:
     title: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Link:
     x1: float
     y1: float
@@ -103,7 +107,7 @@ class Link:
     title: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Lane:
     y: float
     label: str
@@ -112,7 +116,7 @@ class Lane:
     href: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Tick:
     x: float
     label: str
@@ -135,16 +139,16 @@ class Timeline:
         return not self.marks
 
 
-@dataclass
+@dataclass(slots=True)
 class CellFact:
     value: str
     sentence: str
     href: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
-    facts: list[CellFact]
+    facts: list[CellFact] | tuple[()]
     conflicting: bool
     unsupported: bool
 
@@ -155,6 +159,10 @@ class Cell:
     @property
     def kind(self) -> str:
         return "conflicting" if self.conflicting else ("unsupported" if self.unsupported else "consistent")
+
+
+# The cell of every article that says nothing of a row's matter (its facts a tuple, so none is added).
+NOT_SAID = Cell((), False, False)
 
 
 @dataclass
@@ -169,8 +177,8 @@ class Row:
 class Pair:
     """A possible conflict between two articles' facts, for the list that links to the compare view."""
 
-    left: StoryFact
-    right: StoryFact
+    left: Fact
+    right: Fact
     left_name: str
     right_name: str
     href: str
@@ -186,15 +194,24 @@ class Pictures:
 
 
 class _Urls:
-    """Article and compare addresses, reversed once per article rather than once per mark."""
+    """Article and compare addresses. The article address is reversed once and the pk put in its place
+    (the path's int converter writes str(pk)): 50 reverses through the resolver took ~0.5 ms of a rebuild."""
+
+    _PLACEHOLDER = 987654321987654321  # no article's pk
 
     def __init__(self):
         self._articles: dict[int, str] = {}
+        self._around = reverse("article-detail", args=[self._PLACEHOLDER]).split(str(self._PLACEHOLDER))
 
     def article(self, pk: int) -> str:
-        if pk not in self._articles:
-            self._articles[pk] = reverse("article-detail", args=[pk])
-        return self._articles[pk]
+        url = self._articles.get(pk)
+        if url is None:
+            if len(self._around) == 2:
+                url = f"{self._around[0]}{pk}{self._around[1]}"
+            else:  # the number appears elsewhere in the address too: reverse this one
+                url = reverse("article-detail", args=[pk])
+            self._articles[pk] = url
+        return url
 
     def at(self, fact) -> str:
         """A passage on the article page: its script selects and scrolls to code points [start, end)."""
@@ -333,15 +350,47 @@ def story_pictures(*, story: Story, user, articles: list[Article]) -> LazyPictur
     return LazyPictures(story=story, user=user, articles=articles)
 
 
-# What the pictures read of a stored fact: tuples rather than model instances, a third of the time.
-FACT_FIELDS = (
-    "index", "article_id", "kind", "start", "end", "quote", "sentence", "low", "high",
-    "value", "topic", "status", "matter", "conflicts", "agrees",
-)  # fmt: skip
+class Fact(NamedTuple):
+    """What the pictures read of a stored fact (StoryFact): a tuple rather than a model instance."""
+
+    index: int
+    article_id: int
+    kind: str
+    start: int
+    end: int
+    quote: str
+    sentence: str
+    low: float | None
+    high: float | None
+    value: str
+    topic: str
+    status: str
+    matter: int | None
+    agrees_json: str  # only the timeline reads it, for its marks: decoded there (Mark.agrees)
+    conflicts: list[int]
+
+
+def _facts(story: Story) -> list[Fact]:
+    """The story's facts in index order. `conflicts` comes as its JSON text, decoded here in one json.loads
+    for all the facts: decoding 1,100 small arrays one by one through JSONField (with `agrees`) was most
+    of the rebuild's query (about 20,000 indices)."""
+    rows = list(
+        StoryFact.objects.filter(story=story)
+        .order_by("index")
+        .annotate(agrees_json=Cast("agrees", TextField()), conflicts_json=Cast("conflicts", TextField()))
+        .values_list(*Fact._fields[:-1], "conflicts_json")
+    )
+    conflicts = _json_lists([row[-1] for row in rows])
+    return [Fact(*row[:-1], found) for row, found in zip(rows, conflicts, strict=True)]
+
+
+def _json_lists(texts: list[str]) -> list[list]:
+    """Each JSON array text decoded, in one json.loads."""
+    return json.loads("[" + ",".join(texts) + "]")
 
 
 def _build(story: Story, articles: list[Article]) -> Pictures:
-    facts = list(StoryFact.objects.filter(story=story).order_by("index").values_list(*FACT_FIELDS, named=True))
+    facts = _facts(story)
     urls = _Urls()
     return Pictures(
         timeline=_timeline(articles, facts, urls),
@@ -351,46 +400,58 @@ def _build(story: Story, articles: list[Article]) -> Pictures:
     )
 
 
-def _pairs(facts: list[StoryFact], urls: _Urls, names: dict[int, str]) -> list[Pair]:
+def _pairs(facts: list[Fact], urls: _Urls, names: dict[int, str]) -> list[Pair]:
     """One entry per two values of a matter that cannot both hold, with how many other pairs say the same:
     fifty articles split 43 to 7 on a date are one line to read, not 301."""
     by_index = {fact.index: fact for fact in facts}
     pairs: dict[tuple, Pair] = {}
     for fact in facts:
+        index, matter, value = fact.index, fact.matter, fact.value
         for other_index in fact.conflicts:
-            other = by_index.get(other_index)
-            if other is None or fact.index > other.index:
+            if other_index < index:  # the pair is met from its other fact, which comes first
                 continue
-            key = (fact.matter, *sorted([fact.value, other.value]))
-            if key in pairs:
-                pairs[key].more += 1
+            other = by_index.get(other_index)
+            if other is None:
+                continue
+            key = (matter, value, other.value) if value <= other.value else (matter, other.value, value)
+            pair = pairs.get(key)
+            if pair is not None:
+                pair.more += 1
                 continue
             left, right = names.get(fact.article_id, ""), names.get(other.article_id, "")
             pairs[key] = Pair(fact, other, left, right, urls.compare(fact, other))
     return list(pairs.values())
 
 
-def _rows(articles: list[Article], facts: list[StoryFact], urls: _Urls) -> list[Row]:
+def _rows(articles: list[Article], facts: list[Fact], urls: _Urls) -> list[Row]:
     """One row per matter: the facts aligned with each other, or an unsupported fact alone."""
     columns = {article.pk: n for n, article in enumerate(articles)}
-    matters: dict[int, list[StoryFact]] = {}
+    matters: dict[int, list[Fact]] = {}
     for fact in facts:
         if fact.matter is not None and fact.article_id in columns:
             matters.setdefault(fact.matter, []).append(fact)
-    rows = []
+    keyed = []
     for members in matters.values():
-        cells = [Cell([], False, False) for _ in articles]
+        cells = [NOT_SAID] * len(articles)  # most articles say nothing of most matters: one cell for them all
+        said = 0
         for fact in members:
-            cell = cells[columns[fact.article_id]]
+            n = columns[fact.article_id]
+            cell = cells[n]
+            if cell is NOT_SAID:
+                cell = cells[n] = Cell([], False, False)
+                said += 1
             cell.facts.append(CellFact(fact.value, fact.sentence, urls.at(fact)))
             cell.conflicting = cell.conflicting or bool(fact.conflicts)
             cell.unsupported = cell.unsupported or fact.status == "unsupported"
         topics = Counter(fact.topic for fact in members)
         topic = max(topics, key=lambda t: (topics[t], ":" in t, -len(t)))
-        rows.append(Row(topic, members[0].kind, cells, any(cell.conflicting for cell in cells)))
-    # Conflicts first, then agreements, then what only one article says; within each, by topic.
-    rows.sort(key=lambda row: (not row.conflicting, sum(not c.empty for c in row.cells) < 2, row.kind, row.topic))
-    return rows
+        conflicting = any(fact.conflicts for fact in members)
+        # Conflicts first, then agreements, then what only one article says; within each, by topic.
+        keyed.append(
+            ((not conflicting, said < 2, members[0].kind, topic), Row(topic, members[0].kind, cells, conflicting))
+        )
+    keyed.sort(key=itemgetter(0))
+    return [row for _key, row in keyed]
 
 
 def _timeline_height(lanes: int) -> float:
@@ -416,19 +477,21 @@ def _links(marks: list[Mark], urls: _Urls) -> list[Link]:
     matter forty articles agree on is forty lines, not 780; and from each claim a line to the nearest
     claim of each value it conflicts with, so every kind of conflict shows whatever the lanes' order."""
     by_matter: dict[int, list[Mark]] = {}
+    where: dict[int, tuple[float, str, Mark]] = {}  # by fact index: its lane, its value, its mark
     for mark in marks:
+        where[mark.fact.index] = (mark.y, mark.fact.value, mark)
         if mark.fact.matter is not None:
             by_matter.setdefault(mark.fact.matter, []).append(mark)
-    where = {mark.fact.index: mark for mark in marks}
     links, joined = [], set()
+    by_conflicts: dict[tuple[int, ...], list] = {}  # a list of conflicts: its claims by value (_by_value)
 
-    def join(a: Mark, b: Mark) -> None:
-        key = (min(a.fact.index, b.fact.index), max(a.fact.index, b.fact.index))
+    def join(a: Mark, b: Mark, conflict: bool) -> None:
+        i, j = a.fact.index, b.fact.index
+        key = (i, j) if i < j else (j, i)
         if key in joined:
             return
         joined.add(key)
-        conflict = b.fact.index in a.fact.conflicts
-        verb = "cannot both hold" if conflict else ("agree" if b.fact.index in a.fact.agrees else "are about the same")
+        verb = "cannot both hold" if conflict else ("agree" if j in a.agrees else "are about the same")
         title = f"“{a.fact.quote}” and “{b.fact.quote}” {verb}"
         links.append(Link(a.cx, a.y, b.cx, b.y, conflict, urls.compare(a.fact, b.fact), title))
 
@@ -436,24 +499,41 @@ def _links(marks: list[Mark], urls: _Urls) -> list[Link]:
         members.sort(key=lambda m: (m.y, m.fact.index))
         for a, b in zip(members, members[1:], strict=False):
             if a.fact.article_id != b.fact.article_id:
-                join(a, b)
+                join(a, b, b.fact.index in a.fact.conflicts)
         for mark in members:
-            # Each value it cannot agree with, once: the nearest claim giving that value.
-            nearest: dict[str, tuple[float, Mark]] = {}
-            for i in mark.fact.conflicts:
-                other = where.get(i)
-                if other is None:
-                    continue
-                distance = abs(other.y - mark.y)
-                best = nearest.get(other.fact.value)
-                if best is None or distance < best[0]:
-                    nearest[other.fact.value] = (distance, other)
-            for _distance, other in nearest.values():
-                join(mark, other)
+            # Each value it cannot agree with, once: the nearest claim giving that value (of those as near,
+            # the first in its list of conflicts). The claims of a value with the same conflicts share
+            # them: the lanes of each value are sorted once and each claim bisects them.
+            conflicts = tuple(mark.fact.conflicts)
+            values = by_conflicts.get(conflicts)
+            if values is None:
+                values = by_conflicts[conflicts] = _by_value([where[i] for i in conflicts if i in where])
+            y = mark.y
+            for ys, claims in values:
+                k = bisect_left(ys, y)
+                nearest = claims[k] if k < len(ys) else None
+                if k:
+                    below = claims[bisect_left(ys, ys[k - 1])]
+                    if nearest is None or (abs(below[0] - y), below[1]) < (abs(nearest[0] - y), nearest[1]):
+                        nearest = below
+                join(mark, nearest[2], True)
     return links
 
 
-def _timeline(articles: list[Article], facts: list[StoryFact], urls: _Urls) -> Timeline:
+def _by_value(conflicting: list[tuple[float, str, Mark]]) -> list[tuple[list[float], list[tuple[float, int, Mark]]]]:
+    """The claims one claim conflicts with, grouped by value in the order the values first come: each
+    group's claims as (lane, place in the list of conflicts, mark) sorted, and their lanes alone to bisect."""
+    groups: dict[str, list[tuple[float, int, Mark]]] = {}
+    for place, (y, value, mark) in enumerate(conflicting):
+        groups.setdefault(value, []).append((y, place, mark))
+    values = []
+    for claims in groups.values():
+        claims.sort(key=itemgetter(0, 1))
+        values.append(([claim[0] for claim in claims], claims))
+    return values
+
+
+def _timeline(articles: list[Article], facts: list[Fact], urls: _Urls) -> Timeline:
     dated = [f for f in facts if f.kind == "date" and (f.low is not None or f.high is not None)]
     lanes_y = {article.pk: TOP + 12 + n * LANE_H + LANE_H / 2 for n, article in enumerate(articles)}
     lanes = [
@@ -477,15 +557,25 @@ def _timeline(articles: list[Article], facts: list[StoryFact], urls: _Urls) -> T
         return round(PLOT_L + (day - low) / (high - low) * (PLOT_R - PLOT_L), 1)
 
     marks = []
-    for fact in dated:
+    for fact, agrees in zip(dated, _json_lists([f.agrees_json for f in dated]), strict=True):
         x1 = scale(fact.low) if fact.low is not None else PLOT_L
         x2 = scale(fact.high + 1) if fact.high is not None else PLOT_R
         point = fact.low is not None and fact.high is not None and fact.high - fact.low < POINT_DAYS
         if point:
             x1 = x2 = round((x1 + x2) / 2, 1)
-        status = "conflicting" if fact.conflicts else ("consistent" if fact.agrees else fact.status)
+        status = "conflicting" if fact.conflicts else ("consistent" if agrees else fact.status)
         mark = Mark(
-            fact, x1, x2, lanes_y[fact.article_id], status, point, fact.low is None, fact.high is None, urls.at(fact)
+            fact,
+            agrees,
+            x1,
+            x2,
+            (x1 + x2) / 2,
+            lanes_y[fact.article_id],
+            status,
+            point,
+            fact.low is None,
+            fact.high is None,
+            urls.at(fact),
         )
         marks.append(mark)
     links = _links(marks, urls)

@@ -11,6 +11,7 @@ templates/findings/_pictures.html.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING
@@ -35,6 +36,13 @@ _HATCH = (
     'patternTransform="rotate(45)"><rect class="hatch-bg" width="6" height="6"/>'
     '<line class="hatch" x1="0" y1="0" x2="0" y2="6"/></pattern></defs>'
 )
+
+
+def _truncated(text: str, length: int) -> str:
+    """Truncator(text).chars(length), without its lazy object and translated ellipsis for the texts short
+    enough to keep whole (most outlets), which it returns in the NFC form it counts."""
+    whole = unicodedata.normalize("NFC", text)
+    return whole if len(whole) <= length else Truncator(text).chars(length)
 
 
 # Raise when the markup below changes: pictures stored before are then drawn again on their next view.
@@ -80,8 +88,8 @@ def _pair(p: Pair) -> str:
         )
     return (
         '<li><span class="shape-cross" aria-hidden="true"></span> '
-        f"<strong>{escape(Truncator(p.left_name).chars(40))}</strong> “{escape(p.left.quote)}” "
-        f"({escape(p.left.value)}) against <strong>{escape(Truncator(p.right_name).chars(40))}</strong> "
+        f"<strong>{escape(_truncated(p.left_name, 40))}</strong> “{escape(p.left.quote)}” "
+        f"({escape(p.left.value)}) against <strong>{escape(_truncated(p.right_name, 40))}</strong> "
         f"“{escape(p.right.quote)}” ({escape(p.right.value)}) — "
         f'<a href="{p.href}">compare side by side</a>{more}</li>'
     )
@@ -146,7 +154,7 @@ def _labels(lanes: list[Lane], width: int, height: float) -> str:
 
 
 def _column(article) -> str:
-    name = escape(Truncator(article.outlet or article.title).chars(28))
+    name = escape(_truncated(article.outlet or article.title, 28))
     if article.published:
         return f'<th scope="col">{name}<br><span class="meta">{article.published:%-d %b %Y}</span></th>'
     return f'<th scope="col">{name}</th>'
