@@ -57,6 +57,10 @@ SEEN_VERSION = "seen_version_%s"
 # saved pages held for a decision, both kept in django-import-export's temporary storage meanwhile.
 PENDING_IMPORTS = "factcheck-pending-imports"
 PENDING_KEPT = 10
+# Said when a previewed upload was removed from the temporary storage before the editor confirmed it.
+FILE_GONE = "This file is no longer kept on the server: upload it again."
+# The share of prose cleaning may drop before an upload is held back, as the previews print it.
+DROPPED_LIMIT = f"{DROPPED_SENTENCES_WARNING:.0%}"
 # A keep/drop radio of cleaning_blocks.html: "block-3", or "file2-block-3" / "row4-block-3" when several
 # articles share one form (the saved pages' preview names a file by its place, the CSV preview by its row).
 _CHOICE = re.compile(r"(?:(?P<owner>(?:file|row)[0-9]{1,6})-)?block-(?P<index>[0-9]{1,6})")
@@ -600,7 +604,7 @@ class ArticleAdmin(ImportMixin, ReviewFigures, StaleEditGuard, AuditedAdmin):
     def _flagged_rows(self, context: dict, *, accepted: frozenset[str]) -> None:
         """The rows cleaning would hold back, for the preview: raw text beside clean body, tick, lines."""
         rows = getattr(context.get("result"), "flagged_rows", [])
-        context["limit"] = f"{DROPPED_SENTENCES_WARNING:.0%}"
+        context["limit"] = DROPPED_LIMIT
         context["flagged"] = flagged_files(
             [(str(number), f"row{number}-", f"Row {number}: “{item.cleaned.title}”", item) for number, item, _ in rows],
             accepted,
@@ -637,7 +641,7 @@ class ArticleAdmin(ImportMixin, ReviewFigures, StaleEditGuard, AuditedAdmin):
         try:
             return super().process_import(request, **kwargs)
         except FileNotFoundError:  # the temporary folder was emptied since the preview
-            return HttpResponseBadRequest("This file is no longer kept on the server: upload it again.")
+            return HttpResponseBadRequest(FILE_GONE)
 
     def _preview_again(self, request: HttpRequest, fmt: int, name: str) -> HttpResponse:
         """The CSV preview once more, with the editor's ticks and keep/drop choices; nothing is stored."""
@@ -655,7 +659,7 @@ class ArticleAdmin(ImportMixin, ReviewFigures, StaleEditGuard, AuditedAdmin):
             dataset = input_format.create_dataset(storage.read())
         except OSError:
             forget_pending(request, name)
-            return HttpResponseBadRequest("This file is no longer kept on the server: upload it again.")
+            return HttpResponseBadRequest(FILE_GONE)
         resource = self.choose_import_resource_class(confirm_form, request)(
             **self.get_import_resource_kwargs(request, form=confirm_form)
         )
@@ -838,7 +842,7 @@ class ArticleAdmin(ImportMixin, ReviewFigures, StaleEditGuard, AuditedAdmin):
             title="Import saved pages: check before importing",
             pending=pending,
             ready=[item for item in report.imported if item.article.source_name not in flagged],
-            limit=f"{DROPPED_SENTENCES_WARNING:.0%}",
+            limit=DROPPED_LIMIT,
             flagged=flagged_files(
                 [
                     (
