@@ -37,7 +37,7 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
@@ -169,11 +169,18 @@ SPAN_FIELDS = ("pk", "reviewer_id", "start", "end", "label", "group_id")
 
 
 def _lock(article: Article) -> dict:
-    # One regrouping per article at a time (PostgreSQL row lock; SQLite already serialises writers).
+    """One regrouping per article at a time; the story's quorum and majority, as the regrouping applies them.
+
+    PostgreSQL: a row lock, and the rule read in the same statement (fresh under the lock, at no cost).
+    SQLite has no row locks and already serialises writers: no query, the rule of the story loaded with
+    the article (the request's lookup selects it) is the one the request saw.
+    """
+    if not connection.features.has_select_for_update:
+        return {"quorum": article.story.quorum, "majority": article.story.majority}
     return (
         Article.objects.select_for_update(of=("self",))
         .filter(pk=article.pk)
-        .values("story__quorum", "story__majority")
+        .values(quorum=F("story__quorum"), majority=F("story__majority"))
         .get()
     )
 
@@ -299,7 +306,7 @@ def _regroup(article: Article, story: dict, rows: dict[int, _SpanRow], groups) -
     for index, members in enumerate(components):
         start, end = _extent(members)
         votes = reviewer_votes(Vote(r.reviewer_id, r.label, r.start, r.end) for r in members)
-        outcome = decide(votes, quorum=story["story__quorum"], majority=story["story__majority"])
+        outcome = decide(votes, quorum=story["quorum"], majority=story["majority"])
         fields = {
             "start": start,
             "end": end,
