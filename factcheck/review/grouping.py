@@ -34,11 +34,11 @@ readable, and it is taken again by the first component that overlaps its range e
 
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db import connection, router, transaction
+from django.db.models import BooleanField, Exists, F, IntegerField, OuterRef, Q, Value
 from django.utils import timezone
 
 from factcheck.articles.models import Article
@@ -190,8 +190,8 @@ def regroup_article(*, article: Article) -> None:
     """Bring every stored claim group of `article` in line with its spans (`manage.py regroup`, a changed rule)."""
     story = _lock(article)
     rows = {row.pk: row for row in (_SpanRow(*values) for values in article.spans.values_list(*SPAN_FIELDS))}
-    groups = ClaimGroup.objects.filter(article=article)
-    _regroup(article, story, rows, groups)
+    groups = ClaimGroup.objects.filter(article=article).annotate(has_comments=_has_comments())
+    _regroup(article, story, rows, {group.pk: group for group in groups})
 
 
 # How far around a write the first read of the overlap chain looks: one query finds the whole chain
@@ -204,13 +204,21 @@ def lock_article(article: Article) -> dict:
     return _lock(article)
 
 
+def _has_comments() -> Exists:
+    # EXISTS, not a COUNT over a join: no GROUP BY over every column of the groups read.
+    comments = ClaimGroup._meta.get_field("comments")  # the consensus app's model, by the relation: no import
+    return Exists(comments.related_model.objects.filter(**{comments.field.name: OuterRef("pk")}))
+
+
 @dataclass
 class Chain:
-    """The overlap chain around a write: the spans that can share a claim with a span written there."""
+    """The overlap chain around a write: the spans that can share a claim with a span written there, and
+    the stored groups read with them (`groups`: every group of the article the chain's read reached)."""
 
     rows: dict[int, _SpanRow]
     low: int
     high: int
+    groups: dict[int, ClaimGroup] = field(default_factory=dict)
 
     def add(self, row: _SpanRow) -> None:
         self.rows[row.pk] = row
@@ -220,18 +228,63 @@ class Chain:
         """A span just written in this transaction, not yet grouped."""
         self.add(_SpanRow(span.pk, span.reviewer_id, span.start, span.end, span.label, None))
 
+    def touched_groups(self) -> dict[int, ClaimGroup]:
+        """The stored groups a regrouping of the chain can change: those overlapping it and those holding its spans."""
+        held = {row.group_id for row in self.rows.values()}
+        return {
+            pk: group
+            for pk, group in self.groups.items()
+            if pk in held or (group.start < self.high and group.end > self.low)
+        }
+
+
+# One read for the chain's spans and the groups they can touch: a UNION ALL of the groups (every column,
+# to regroup and write history from) and the spans (SPAN_FIELDS), padded with NULLs to the same columns.
+# The groups come first: the first branch's columns decide how values are converted (dates on SQLite).
+GROUP_COLUMNS = [f.attname for f in ClaimGroup._meta.concrete_fields]
+_NULL_ID = Value(None, output_field=IntegerField())
+
+
+def _chain_read(article: Article, low: int, high: int, seen_spans: list[int], seen_groups: list[int]):
+    spans = article.spans.filter(start__lt=high, end__gt=low).exclude(pk__in=seen_spans).order_by()
+    groups = (
+        ClaimGroup.objects.filter(Q(start__lt=high, end__gt=low) | Q(pk__in=spans.values("group_id")), article=article)
+        .exclude(pk__in=seen_groups)
+        .order_by()
+        .values_list(Value("g"), *GROUP_COLUMNS, _has_comments(), _NULL_ID, _NULL_ID)
+    )
+    # A span's range and label in the group's columns of the same type (PostgreSQL matches them by position).
+    shared = {"id": "pk", "start": "start", "end": "end", "label": "label"}
+    columns = [shared.get(f.attname) or Value(None, output_field=f) for f in ClaimGroup._meta.concrete_fields]
+    nothing = Value(None, output_field=BooleanField())
+    span_rows = spans.values_list(Value("s"), *columns, nothing, "reviewer_id", "group_id")
+    return groups.union(span_rows, all=True)
+
 
 def overlap_chain(*, article: Article, start: int, end: int) -> Chain:
     """Every span of `article` reached from [start, end) through overlaps: [start, end) widened to each
     span overlapping it, until nothing more does. Read in one query when the chain stays within
     CHAIN_WINDOW characters of [start, end) (the spans overlapping that window are read at once and the
-    chain followed among them), else one more query per widening: exact either way."""
+    chain followed among them), else one more query per widening: exact either way.
+
+    The same query reads the stored groups the chain can touch (Chain.touched_groups): every group
+    overlapping the window or holding a span in it. The chain lies within the window, so that covers
+    the groups overlapping the chain and those of its spans."""
     fetched: dict[int, _SpanRow] = {}
+    groups: dict[int, ClaimGroup] = {}
+    db = router.db_for_read(ClaimGroup)
     low, high = start - CHAIN_WINDOW, end + CHAIN_WINDOW
     while True:
-        found = article.spans.filter(start__lt=high, end__gt=low).exclude(pk__in=list(fetched))
-        fetched.update((row.pk, row) for row in (_SpanRow(*values) for values in found.values_list(*SPAN_FIELDS)))
-        chain = Chain({}, start, end)
+        for kind, *values in _chain_read(article, low, high, list(fetched), list(groups)):
+            if kind == "s":
+                span = dict(zip(GROUP_COLUMNS, values, strict=False))
+                pk, reviewer_id, group_id = span["id"], values[-2], values[-1]
+                fetched[pk] = _SpanRow(pk, reviewer_id, span["start"], span["end"], span["label"], group_id)
+            else:
+                group = ClaimGroup.from_db(db, GROUP_COLUMNS, values[: len(GROUP_COLUMNS)])
+                group.has_comments = values[len(GROUP_COLUMNS)]
+                groups[group.pk] = group
+        chain = Chain({}, start, end, groups)
         grew = True
         while grew:
             grew = False
@@ -256,18 +309,12 @@ def regroup_around(*, article: Article, start: int, end: int, story: dict | None
     with transaction.atomic(savepoint=False):
         story = story if story is not None else _lock(article)
         chain = chain if chain is not None else overlap_chain(article=article, start=start, end=end)
-        held = {row.group_id for row in chain.rows.values() if row.group_id is not None}
-        groups = ClaimGroup.objects.filter(Q(start__lt=chain.high, end__gt=chain.low) | Q(pk__in=held), article=article)
-        _regroup(article, story, chain.rows, groups)
+        _regroup(article, story, chain.rows, chain.touched_groups())
 
 
-def _regroup(article: Article, story: dict, rows: dict[int, _SpanRow], groups) -> None:
-    """Group `rows` and match the groups to the stored `groups` (every stored group they can touch)."""
+def _regroup(article: Article, story: dict, rows: dict[int, _SpanRow], stored: dict[int, ClaimGroup]) -> None:
+    """Group `rows` and match the groups to the `stored` ones (every stored group they can touch, has_comments set)."""
     threshold, measure = min_overlap(), overlap_measure()
-    # EXISTS, not a COUNT over a join: no GROUP BY over every column of the groups read.
-    comments = ClaimGroup._meta.get_field("comments")  # the consensus app's model, by the relation: no import
-    has_comments = Exists(comments.related_model.objects.filter(**{comments.field.name: OuterRef("pk")}))
-    stored = {g.pk: g for g in groups.annotate(has_comments=has_comments)}
     components = [
         [rows[pk] for pk in keys]
         for keys in cluster([Item(r.pk, r.start, r.end, r.reviewer_id) for r in rows.values()], threshold, measure)
