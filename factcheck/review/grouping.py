@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection, router, transaction
-from django.db.models import BooleanField, Exists, F, IntegerField, OuterRef, Q, Value
+from django.db.models import BooleanField, Case, Exists, F, IntegerField, OuterRef, Q, Value, When
 from django.utils import timezone
 
 from factcheck.articles.models import Article
@@ -371,13 +371,7 @@ def _regroup(article: Article, story: dict, rows: dict[int, _SpanRow], stored: d
             changed.append(group.pk)
         for row in members:
             row.new_group_id = group.pk
-    moved: dict[int, list[int]] = defaultdict(list)
-    for row in rows.values():
-        if row.new_group_id != row.group_id:
-            moved[row.new_group_id].append(row.pk)
-    for group_id, pks in moved.items():
-        # A bookkeeping pointer, not the reviewer's verdict: no history row, updated_at untouched.
-        Span.objects.filter(pk__in=pks).update(group_id=group_id)
+    _point([row for row in rows.values() if row.new_group_id != row.group_id])
 
     leftover = [g for pk, g in stored.items() if pk not in taken]
     orphaned = [g for g in leftover if _keeps_something(g)]
@@ -394,6 +388,24 @@ def _regroup(article: Article, story: dict, rows: dict[int, _SpanRow], stored: d
         ).delete()
     if changed:
         ClaimGroup.history.bulk_history_create(list(ClaimGroup.objects.filter(pk__in=changed)), update=True)
+
+
+# Spans whose group pointer one UPDATE sets (two parameters each: within any database's limit).
+POINTER_BATCH = 1000
+
+
+def _point(moved: list[_SpanRow]) -> None:
+    """Set the spans' group pointers, in one UPDATE ... CASE for a save (a batch per POINTER_BATCH spans).
+
+    A bookkeeping pointer, not the reviewer's verdict: no history row, updated_at untouched.
+    """
+    for first in range(0, len(moved), POINTER_BATCH):
+        batch = moved[first : first + POINTER_BATCH]
+        to: dict[int, list[int]] = defaultdict(list)
+        for row in batch:
+            to[row.new_group_id].append(row.pk)
+        pointer = Case(*(When(pk__in=pks, then=Value(group_id)) for group_id, pks in to.items()))
+        Span.objects.filter(pk__in=[row.pk for row in batch]).update(group_id=pointer)
 
 
 def _update(group: ClaimGroup, fields: dict) -> None:
