@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from factcheck.consensus.models import Comment
+from factcheck.review import grouping
 from factcheck.review.grouping import Item, cluster, linked, overlap_ratio, regroup_article
 from factcheck.review.models import ClaimGroup, Span
 from factcheck.review.services import span_delete, span_update
@@ -384,3 +385,51 @@ def test_the_regroup_command_applies_a_changed_rule_and_keeps_threads(article, a
     assert group.comments.count() == 1 and group.reviewer_count == 1
     with pytest.raises(CommandError, match="No story"):
         call_command("regroup", story="nope")
+
+
+def _history_matches_the_stored_groups() -> None:
+    """Each group's history: one row per version ("+" then "~"), the last one the group as stored."""
+    tracked = [field.attname for field in ClaimGroup.history.model.tracked_fields]
+    for group in ClaimGroup.objects.all():
+        rows = list(group.history.order_by("history_id").values(*tracked, "history_type"))
+        assert [row.pop("history_type") for row in rows] == ["+"] + ["~"] * (group.version - 1)
+        assert [row["version"] for row in rows] == list(range(1, group.version + 1))
+        assert rows[-1] == {name: getattr(group, name) for name in tracked}
+
+
+def test_each_group_a_save_creates_or_changes_gets_one_history_row_as_it_was_stored(article, alice, bob, carol):
+    # The rows are built from the regrouping's own objects, not read back: they must still be the stored groups.
+    mark(article, alice, "by at least three years", "conflicting")
+    mark(article, bob, "originally scheduled for September 2025", "consistent")
+    mark(article, bob, "by at least three years", "conflicting")
+    wide = mark(article, carol, "September 2025, by at least three years", "unsupported")
+    span_update(span=wide, user=carol, label="conflicting", note="")
+    span_delete(span=wide, user=carol)
+    assert ClaimGroup.objects.count() == 2
+    _history_matches_the_stored_groups()
+
+
+def test_a_decision_landing_while_a_save_regroups_is_in_the_groups_history(article, alice, bob, erin, monkeypatch):
+    from factcheck.consensus.services import group_decide
+
+    first = mark(article, alice, "by at least three years", "conflicting")
+    mark(article, bob, "by at least three years", "consistent")
+    group = ClaimGroup.objects.get()
+    read_chain = grouping.overlap_chain
+
+    def decision_lands_after_the_read(**where):
+        chain = read_chain(**where)  # the group as it was before the decision
+        group_decide(group=group, editor=erin, final_label="consistent", final_note="Checked.", version=group.version)
+        return chain
+
+    monkeypatch.setattr(grouping, "overlap_chain", decision_lands_after_the_read)
+    span_update(span=first, user=alice, label="consistent", note="")
+    group.refresh_from_db()
+    assert (group.status, group.label, group.final_label, group.decided_by, group.version) == (
+        "consensus",
+        "consistent",
+        "consistent",
+        erin,
+        4,  # marked, joined by bob, decided, regrouped
+    )
+    _history_matches_the_stored_groups()

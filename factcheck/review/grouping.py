@@ -40,6 +40,7 @@ from django.conf import settings
 from django.db import connection, router, transaction
 from django.db.models import BooleanField, Case, Exists, F, IntegerField, OuterRef, Q, Value, When
 from django.utils import timezone
+from simple_history.utils import get_change_reason_from_object
 
 from factcheck.articles.models import Article
 from factcheck.review.models import ClaimGroup, GroupStatus, Span
@@ -349,7 +350,9 @@ def _regroup(article: Article, story: dict, rows: dict[int, _SpanRow], stored: d
             chosen[index] = stored[spare[0][1]]
             taken.add(spare[0][1])
 
-    changed: list[int] = []
+    created: list[tuple[ClaimGroup, list[_SpanRow]]] = []
+    changed: list[ClaimGroup] = []
+    stale: list[int] = []  # changed by someone else meanwhile: their history row is read back
     for index, members in enumerate(components):
         start, end = _extent(members)
         votes = reviewer_votes(Vote(r.reviewer_id, r.label, r.start, r.end) for r in members)
@@ -364,13 +367,18 @@ def _regroup(article: Article, story: dict, rows: dict[int, _SpanRow], stored: d
         }
         group = chosen.get(index)
         if group is None:
-            group = ClaimGroup.objects.create(article=article, **fields)
-            chosen[index] = group
-        elif any(getattr(group, name) != value for name, value in fields.items()):
-            _update(group, fields)
-            changed.append(group.pk)
+            created.append((ClaimGroup(article=article, **fields), members))
+            continue
+        if any(getattr(group, name) != value for name, value in fields.items()):
+            (changed if _update(group, fields) else stale).append(group)
         for row in members:
             row.new_group_id = group.pk
+    if created:
+        # One INSERT for the new groups (their ids come back with it); their history goes with the others' below.
+        ClaimGroup.objects.bulk_create([group for group, _ in created])
+        for group, members in created:
+            for row in members:
+                row.new_group_id = group.pk
     _point([row for row in rows.values() if row.new_group_id != row.group_id])
 
     leftover = [g for pk, g in stored.items() if pk not in taken]
@@ -378,16 +386,47 @@ def _regroup(article: Article, story: dict, rows: dict[int, _SpanRow], stored: d
     for group in orphaned:
         fields = {"status": GroupStatus.SINGLE, "label": "", "reviewer_count": 0, "votes": ""}
         if any(getattr(group, name) != value for name, value in fields.items()):
-            _update(group, fields)
-            changed.append(group.pk)
+            (changed if _update(group, fields) else stale).append(group)
     empty = [g.pk for g in leftover if not _keeps_something(g)]
     if empty:
         # Checked again in the query: a comment may have landed since the groups were read.
         ClaimGroup.objects.filter(
             pk__in=empty, comments__isnull=True, final_label="", decided_at__isnull=True, spans__isnull=True
         ).delete()
-    if changed:
-        ClaimGroup.history.bulk_history_create(list(ClaimGroup.objects.filter(pk__in=changed)), update=True)
+    if stale:
+        changed += ClaimGroup.objects.filter(pk__in=[group.pk for group in stale])
+    _write_history(created=[group for group, _ in created], changed=changed)
+
+
+def _write_history(*, created: list[ClaimGroup], changed: list[ClaimGroup]) -> None:
+    """The history rows of the groups a regrouping created ("+") and changed ("~"), in one INSERT.
+
+    Built from the objects as they were written, as simple-history builds them (bulk_history_create, and
+    post_save for a new one: the request's user, the object's change reason), in the order the rows were
+    written before: the new groups, then the changed ones in the groups' ordering.
+    """
+    if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True) or not (created or changed):
+        return
+    history = ClaimGroup.history.model
+
+    def reason(group: ClaimGroup) -> str:
+        return get_change_reason_from_object(group) or ""
+
+    changed = sorted(changed, key=lambda group: (group.article_id, group.start, group.end, group.pk))
+    history.objects.bulk_create(
+        [
+            history(
+                history_date=getattr(group, "_history_date", timezone.now()),
+                history_user=getattr(group, "_history_user", history.get_default_history_user(group)),
+                # As each path wrote it: post_save the object's reason (None without one), the bulk path "".
+                history_change_reason=get_change_reason_from_object(group) if kind == "+" else reason(group),
+                history_type=kind,
+                **{field.attname: getattr(group, field.attname) for field in history.tracked_fields},
+            )
+            for kind, groups in (("+", created), ("~", changed))
+            for group in groups
+        ]
+    )
 
 
 # Spans whose group pointer one UPDATE sets (two parameters each: within any database's limit).
@@ -408,10 +447,23 @@ def _point(moved: list[_SpanRow]) -> None:
         Span.objects.filter(pk__in=[row.pk for row in batch]).update(group_id=pointer)
 
 
-def _update(group: ClaimGroup, fields: dict) -> None:
-    # Only the grouping's own columns, so a decision written meanwhile is never overwritten; the
-    # version moves on so an editor deciding on what they saw before gets a conflict, not a surprise.
-    ClaimGroup.objects.filter(pk=group.pk).update(**fields, version=F("version") + 1, updated_at=timezone.now())
+def _update(group: ClaimGroup, fields: dict) -> bool:
+    """Write the grouping's `fields` to `group`; True when the object now holds the row as written.
+
+    Only the grouping's own columns, so a decision written meanwhile is never overwritten; the version
+    moves on so an editor deciding on what they saw before gets a conflict, not a surprise. The row is
+    expected at the version read; if a decision moved it on meanwhile, it is updated all the same and
+    False says the object is stale (its history row must be read back).
+    """
+    now = timezone.now()
+    if ClaimGroup.objects.filter(pk=group.pk, version=group.version).update(
+        **fields, version=group.version + 1, updated_at=now
+    ):
+        for name, value in {**fields, "version": group.version + 1, "updated_at": now}.items():
+            setattr(group, name, value)
+        return True
+    ClaimGroup.objects.filter(pk=group.pk).update(**fields, version=F("version") + 1, updated_at=now)
+    return False
 
 
 def regroup_story(*, story) -> None:
