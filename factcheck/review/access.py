@@ -188,20 +188,20 @@ def get_article_for_user(request: HttpRequest, pk: int, *, for_write: bool = Fal
     return article
 
 
-def get_span_for_user(request: HttpRequest, pk: int) -> Span:
+def get_span_for_user(request: HttpRequest, pk: int, *, with_evidence: bool = True) -> Span:
     """The user's own span on a story they may see; anyone else's, or a guessed id, is a 404.
 
     Every caller changes the span or checks that it may (edit, delete): the user's standing on its story
-    is read in the same query (see get_article_for_user's `for_write`).
+    is read in the same query (see get_article_for_user's `for_write`). `with_evidence`: its evidence
+    prefetched, for the editor (a delete leaves it to the deletion, which reads it anyway).
     """
     user = request.user
     spans = (
         Span.objects.filter(story_q(user, "article__story__"), reviewer=user)
         .annotate(**_standing_flags(story_id=OuterRef("article__story_id"), user=user))
         .select_related("article__story")
-        .prefetch_related("evidence")
     )
-    span = get_object_or_404(spans, pk=pk)
+    span = get_object_or_404(spans.prefetch_related("evidence") if with_evidence else spans, pk=pk)
     _keep_standing(span.article.story, user, span)
     return span
 

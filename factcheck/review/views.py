@@ -282,7 +282,7 @@ def edit_span(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def delete_span(request: HttpRequest, pk: int) -> HttpResponse:
-    span = get_span_for_user(request, pk)
+    span = get_span_for_user(request, pk, with_evidence=False)
     article = span.article
     try:
         services.span_delete(span=span, user=request.user)
