@@ -240,9 +240,11 @@ class Chain:
 
 
 # One read for the chain's spans and the groups they can touch: a UNION ALL of the groups (every column,
-# to regroup and write history from) and the spans (SPAN_FIELDS), padded with NULLs to the same columns.
+# to regroup and write history from, then has_comments) and the spans (their id, range and label in the
+# groups' columns of the same type, NULL elsewhere), each row ending with the span's reviewer and group.
 # The groups come first: the first branch's columns decide how values are converted (dates on SQLite).
 GROUP_COLUMNS = [f.attname for f in ClaimGroup._meta.concrete_fields]
+_AT = {name: index for index, name in enumerate(GROUP_COLUMNS)}
 _NULL_ID = Value(None, output_field=IntegerField())
 
 
@@ -278,9 +280,8 @@ def overlap_chain(*, article: Article, start: int, end: int) -> Chain:
     while True:
         for kind, *values in _chain_read(article, low, high, list(fetched), list(groups)):
             if kind == "s":
-                span = dict(zip(GROUP_COLUMNS, values, strict=False))
-                pk, reviewer_id, group_id = span["id"], values[-2], values[-1]
-                fetched[pk] = _SpanRow(pk, reviewer_id, span["start"], span["end"], span["label"], group_id)
+                pk, start_, end_, label = (values[_AT[name]] for name in ("id", "start", "end", "label"))
+                fetched[pk] = _SpanRow(pk, values[-2], start_, end_, label, values[-1])
             else:
                 group = ClaimGroup.from_db(db, GROUP_COLUMNS, values[: len(GROUP_COLUMNS)])
                 group.has_comments = values[len(GROUP_COLUMNS)]
