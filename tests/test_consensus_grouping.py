@@ -325,6 +325,24 @@ def test_stored_groups_are_the_rules_groups_whatever_the_database(article, alice
     assert {(q, who): g for g, q, who in again} == {(q, who): g for g, q, who, _, _ in rows}
 
 
+def test_a_chain_reaching_past_the_first_read_is_still_regrouped_whole(article, alice, bob, carol, erin, monkeypatch):
+    """With a window of one character every write reads its chain (and the groups with it) in several
+    widenings: the stored groups are still the rule's, and a group with a thread is still taken back."""
+    monkeypatch.setattr(grouping, "CHAIN_WINDOW", 1)
+    reviewers = [alice, bob, carol]
+    spans = [mark(article, reviewers[i % 3], text, "consistent") for i, text in enumerate(PHRASES)]
+    mark(article, bob, "originally scheduled for September 2025", "conflicting")
+    threaded = spans[4]  # "by at least three years"
+    discuss(Span.objects.get(pk=threaded.pk).group, erin, "Which report says three?")
+    span_delete(span=threaded, user=threaded.reviewer)
+    span_delete(span=spans[1], user=spans[1].reviewer)
+    again = mark(article, threaded.reviewer, "by at least three years", "conflicting")
+    rows = list(Span.objects.values_list("group_id", "pk", "reviewer_id", "start", "end"))
+    stored = partition([[pk for g, pk, *_ in rows if g == group_id] for group_id in {row[0] for row in rows}])
+    assert stored == partition(cluster([Item(pk, start, end, who) for _, pk, who, start, end in rows]))
+    assert Span.objects.get(pk=again.pk).group.comments.exists()
+
+
 def test_a_verdict_saved_regroups_only_its_neighbourhood(article, alice, bob):
     far = mark(article, alice, "Iraqi sources revealed", "consistent")
     mark(article, bob, "by at least three years", "conflicting")

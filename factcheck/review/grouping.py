@@ -249,13 +249,14 @@ _NULL_ID = Value(None, output_field=IntegerField())
 
 
 def _chain_read(article: Article, low: int, high: int, seen_spans: list[int], seen_groups: list[int]):
-    spans = article.spans.filter(start__lt=high, end__gt=low).exclude(pk__in=seen_spans).order_by()
-    groups = (
-        ClaimGroup.objects.filter(Q(start__lt=high, end__gt=low) | Q(pk__in=spans.values("group_id")), article=article)
-        .exclude(pk__in=seen_groups)
-        .order_by()
-        .values_list(Value("g"), *GROUP_COLUMNS, _has_comments(), _NULL_ID, _NULL_ID)
-    )
+    # Only a widened window has rows read already (see overlap_chain): the first read needs no exclusion.
+    spans = Span.objects.filter(article=article, start__lt=high, end__gt=low).order_by()
+    spans = spans.exclude(pk__in=seen_spans) if seen_spans else spans
+    groups = ClaimGroup.objects.filter(
+        Q(start__lt=high, end__gt=low) | Q(pk__in=spans.values("group_id")), article=article
+    ).order_by()
+    groups = groups.exclude(pk__in=seen_groups) if seen_groups else groups
+    groups = groups.values_list(Value("g"), *GROUP_COLUMNS, _has_comments(), _NULL_ID, _NULL_ID)
     # A span's range and label in the group's columns of the same type (PostgreSQL matches them by position).
     shared = {"id": "pk", "start": "start", "end": "end", "label": "label"}
     columns = [shared.get(f.attname) or Value(None, output_field=f) for f in ClaimGroup._meta.concrete_fields]
