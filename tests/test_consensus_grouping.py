@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from factcheck.consensus.models import Comment
+from factcheck.review import grouping
 from factcheck.review.grouping import Item, cluster, linked, overlap_ratio, regroup_article
 from factcheck.review.models import ClaimGroup, Span
 from factcheck.review.services import span_delete, span_update
@@ -324,6 +325,24 @@ def test_stored_groups_are_the_rules_groups_whatever_the_database(article, alice
     assert {(q, who): g for g, q, who in again} == {(q, who): g for g, q, who, _, _ in rows}
 
 
+def test_a_chain_reaching_past_the_first_read_is_still_regrouped_whole(article, alice, bob, carol, erin, monkeypatch):
+    """With a window of one character every write reads its chain (and the groups with it) in several
+    widenings: the stored groups are still the rule's, and a group with a thread is still taken back."""
+    monkeypatch.setattr(grouping, "CHAIN_WINDOW", 1)
+    reviewers = [alice, bob, carol]
+    spans = [mark(article, reviewers[i % 3], text, "consistent") for i, text in enumerate(PHRASES)]
+    mark(article, bob, "originally scheduled for September 2025", "conflicting")
+    threaded = spans[4]  # "by at least three years"
+    discuss(Span.objects.get(pk=threaded.pk).group, erin, "Which report says three?")
+    span_delete(span=threaded, user=threaded.reviewer)
+    span_delete(span=spans[1], user=spans[1].reviewer)
+    again = mark(article, threaded.reviewer, "by at least three years", "conflicting")
+    rows = list(Span.objects.values_list("group_id", "pk", "reviewer_id", "start", "end"))
+    stored = partition([[pk for g, pk, *_ in rows if g == group_id] for group_id in {row[0] for row in rows}])
+    assert stored == partition(cluster([Item(pk, start, end, who) for _, pk, who, start, end in rows]))
+    assert Span.objects.get(pk=again.pk).group.comments.exists()
+
+
 def test_a_verdict_saved_regroups_only_its_neighbourhood(article, alice, bob):
     far = mark(article, alice, "Iraqi sources revealed", "consistent")
     mark(article, bob, "by at least three years", "conflicting")
@@ -384,3 +403,51 @@ def test_the_regroup_command_applies_a_changed_rule_and_keeps_threads(article, a
     assert group.comments.count() == 1 and group.reviewer_count == 1
     with pytest.raises(CommandError, match="No story"):
         call_command("regroup", story="nope")
+
+
+def _history_matches_the_stored_groups() -> None:
+    """Each group's history: one row per version ("+" then "~"), the last one the group as stored."""
+    tracked = [field.attname for field in ClaimGroup.history.model.tracked_fields]
+    for group in ClaimGroup.objects.all():
+        rows = list(group.history.order_by("history_id").values(*tracked, "history_type"))
+        assert [row.pop("history_type") for row in rows] == ["+"] + ["~"] * (group.version - 1)
+        assert [row["version"] for row in rows] == list(range(1, group.version + 1))
+        assert rows[-1] == {name: getattr(group, name) for name in tracked}
+
+
+def test_each_group_a_save_creates_or_changes_gets_one_history_row_as_it_was_stored(article, alice, bob, carol):
+    # The rows are built from the regrouping's own objects, not read back: they must still be the stored groups.
+    mark(article, alice, "by at least three years", "conflicting")
+    mark(article, bob, "originally scheduled for September 2025", "consistent")
+    mark(article, bob, "by at least three years", "conflicting")
+    wide = mark(article, carol, "September 2025, by at least three years", "unsupported")
+    span_update(span=wide, user=carol, label="conflicting", note="")
+    span_delete(span=wide, user=carol)
+    assert ClaimGroup.objects.count() == 2
+    _history_matches_the_stored_groups()
+
+
+def test_a_decision_landing_while_a_save_regroups_is_in_the_groups_history(article, alice, bob, erin, monkeypatch):
+    from factcheck.consensus.services import group_decide
+
+    first = mark(article, alice, "by at least three years", "conflicting")
+    mark(article, bob, "by at least three years", "consistent")
+    group = ClaimGroup.objects.get()
+    read_chain = grouping.overlap_chain
+
+    def decision_lands_after_the_read(**where):
+        chain = read_chain(**where)  # the group as it was before the decision
+        group_decide(group=group, editor=erin, final_label="consistent", final_note="Checked.", version=group.version)
+        return chain
+
+    monkeypatch.setattr(grouping, "overlap_chain", decision_lands_after_the_read)
+    span_update(span=first, user=alice, label="consistent", note="")
+    group.refresh_from_db()
+    assert (group.status, group.label, group.final_label, group.decided_by, group.version) == (
+        "consensus",
+        "consistent",
+        "consistent",
+        erin,
+        4,  # marked, joined by bob, decided, regrouped
+    )
+    _history_matches_the_stored_groups()

@@ -94,18 +94,32 @@ def current_submission_q(*, story_id, user) -> Q:
     )
 
 
+def _standing_flags(*, story_id, user) -> dict:
+    """The two EXISTS behind a Standing, to annotate any query that reaches story `story_id` (an expression)."""
+    return {
+        "standing_assigned": Exists(Story.reviewers.through.objects.filter(story_id=story_id, user_id=user.pk)),
+        "standing_submitted": current_submission_q(story_id=story_id, user=user),
+    }
+
+
+def _keep_standing(story: Story, user, row) -> None:
+    # Read with the object a write is about to check (one query instead of two): reviewer_standing answers
+    # from it for this user and this loaded story, which lives as long as the request that looked it up.
+    story._standing = (user.pk, Standing(assigned=row.standing_assigned, submitted=row.standing_submitted))
+
+
 def reviewer_standing(*, story: Story, user) -> Standing:
-    """`user`'s assignment and submission on `story`, in one query."""
+    """`user`'s assignment and submission on `story`, in one query (none when the lookup read it along)."""
+    known = getattr(story, "_standing", None)
+    if known is not None and known[0] == user.pk:
+        return known[1]
     flags = (
         Story.objects.filter(pk=story.pk)
-        .annotate(
-            assigned=Exists(Story.reviewers.through.objects.filter(story_id=OuterRef("pk"), user_id=user.pk)),
-            submitted=current_submission_q(story_id=OuterRef("pk"), user=user),
-        )
-        .values("assigned", "submitted")
+        .annotate(**_standing_flags(story_id=OuterRef("pk"), user=user))
+        .values("standing_assigned", "standing_submitted")
         .get()
     )
-    return Standing(**flags)
+    return Standing(assigned=flags["standing_assigned"], submitted=flags["standing_submitted"])
 
 
 # ---- the blind phase ---------------------------------------------------------------------------
@@ -162,15 +176,34 @@ def get_story_for_user(request: HttpRequest, slug: str) -> Story:
     return get_object_or_404(stories_for(request.user), slug=slug)
 
 
-def get_article_for_user(request: HttpRequest, pk: int) -> Article:
-    articles = Article.objects.filter(story_q(request.user, "story__")).select_related("story")
-    return get_object_or_404(articles, pk=pk)
+def get_article_for_user(request: HttpRequest, pk: int, *, for_write: bool = False) -> Article:
+    """The article with its story. `for_write`: with the user's standing on it read in the same query, for
+    the write that follows (reviewer_standing then asks nothing more)."""
+    user = request.user
+    articles = Article.objects.filter(story_q(user, "story__")).select_related("story")
+    if not for_write:
+        return get_object_or_404(articles, pk=pk)
+    article = get_object_or_404(articles.annotate(**_standing_flags(story_id=OuterRef("story_id"), user=user)), pk=pk)
+    _keep_standing(article.story, user, article)
+    return article
 
 
-def get_span_for_user(request: HttpRequest, pk: int) -> Span:
-    """The user's own span on a story they may see; anyone else's, or a guessed id, is a 404."""
-    spans = Span.objects.filter(story_q(request.user, "article__story__"), reviewer=request.user)
-    return get_object_or_404(spans.select_related("article__story").prefetch_related("evidence"), pk=pk)
+def get_span_for_user(request: HttpRequest, pk: int, *, with_evidence: bool = True) -> Span:
+    """The user's own span on a story they may see; anyone else's, or a guessed id, is a 404.
+
+    Every caller changes the span or checks that it may (edit, delete): the user's standing on its story
+    is read in the same query (see get_article_for_user's `for_write`). `with_evidence`: its evidence
+    prefetched, for the editor (a delete leaves it to the deletion, which reads it anyway).
+    """
+    user = request.user
+    spans = (
+        Span.objects.filter(story_q(user, "article__story__"), reviewer=user)
+        .annotate(**_standing_flags(story_id=OuterRef("article__story_id"), user=user))
+        .select_related("article__story")
+    )
+    span = get_object_or_404(spans.prefetch_related("evidence") if with_evidence else spans, pk=pk)
+    _keep_standing(span.article.story, user, span)
+    return span
 
 
 def get_group_for_user(request: HttpRequest, pk: int) -> ClaimGroup:

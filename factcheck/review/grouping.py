@@ -34,12 +34,13 @@ readable, and it is taken again by the first component that overlaps its range e
 
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db import connection, router, transaction
+from django.db.models import BooleanField, Case, Exists, F, IntegerField, OuterRef, Q, Value, When
 from django.utils import timezone
+from simple_history.utils import get_change_reason_from_object
 
 from factcheck.articles.models import Article
 from factcheck.review.models import ClaimGroup, GroupStatus, Span
@@ -169,11 +170,18 @@ SPAN_FIELDS = ("pk", "reviewer_id", "start", "end", "label", "group_id")
 
 
 def _lock(article: Article) -> dict:
-    # One regrouping per article at a time (PostgreSQL row lock; SQLite already serialises writers).
+    """One regrouping per article at a time; the story's quorum and majority, as the regrouping applies them.
+
+    PostgreSQL: a row lock, and the rule read in the same statement (fresh under the lock, at no cost).
+    SQLite has no row locks and already serialises writers: no query, the rule of the story loaded with
+    the article (the request's lookup selects it) is the one the request saw.
+    """
+    if not connection.features.has_select_for_update:
+        return {"quorum": article.story.quorum, "majority": article.story.majority}
     return (
         Article.objects.select_for_update(of=("self",))
         .filter(pk=article.pk)
-        .values("story__quorum", "story__majority")
+        .values(quorum=F("story__quorum"), majority=F("story__majority"))
         .get()
     )
 
@@ -183,8 +191,8 @@ def regroup_article(*, article: Article) -> None:
     """Bring every stored claim group of `article` in line with its spans (`manage.py regroup`, a changed rule)."""
     story = _lock(article)
     rows = {row.pk: row for row in (_SpanRow(*values) for values in article.spans.values_list(*SPAN_FIELDS))}
-    groups = ClaimGroup.objects.filter(article=article)
-    _regroup(article, story, rows, groups)
+    groups = ClaimGroup.objects.filter(article=article).annotate(has_comments=_has_comments())
+    _regroup(article, story, rows, {group.pk: group for group in groups})
 
 
 # How far around a write the first read of the overlap chain looks: one query finds the whole chain
@@ -197,13 +205,21 @@ def lock_article(article: Article) -> dict:
     return _lock(article)
 
 
+def _has_comments() -> Exists:
+    # EXISTS, not a COUNT over a join: no GROUP BY over every column of the groups read.
+    comments = ClaimGroup._meta.get_field("comments")  # the consensus app's model, by the relation: no import
+    return Exists(comments.related_model.objects.filter(**{comments.field.name: OuterRef("pk")}))
+
+
 @dataclass
 class Chain:
-    """The overlap chain around a write: the spans that can share a claim with a span written there."""
+    """The overlap chain around a write: the spans that can share a claim with a span written there, and
+    the stored groups read with them (`groups`: every group of the article the chain's read reached)."""
 
     rows: dict[int, _SpanRow]
     low: int
     high: int
+    groups: dict[int, ClaimGroup] = field(default_factory=dict)
 
     def add(self, row: _SpanRow) -> None:
         self.rows[row.pk] = row
@@ -213,18 +229,65 @@ class Chain:
         """A span just written in this transaction, not yet grouped."""
         self.add(_SpanRow(span.pk, span.reviewer_id, span.start, span.end, span.label, None))
 
+    def touched_groups(self) -> dict[int, ClaimGroup]:
+        """The stored groups a regrouping of the chain can change: those overlapping it and those holding its spans."""
+        held = {row.group_id for row in self.rows.values()}
+        return {
+            pk: group
+            for pk, group in self.groups.items()
+            if pk in held or (group.start < self.high and group.end > self.low)
+        }
+
+
+# One read for the chain's spans and the groups they can touch: a UNION ALL of the groups (every column,
+# to regroup and write history from, then has_comments) and the spans (their id, range and label in the
+# groups' columns of the same type, NULL elsewhere), each row ending with the span's reviewer and group.
+# The groups come first: the first branch's columns decide how values are converted (dates on SQLite).
+GROUP_COLUMNS = [f.attname for f in ClaimGroup._meta.concrete_fields]
+_AT = {name: index for index, name in enumerate(GROUP_COLUMNS)}
+_NULL_ID = Value(None, output_field=IntegerField())
+
+
+def _chain_read(article: Article, low: int, high: int, seen_spans: list[int], seen_groups: list[int]):
+    # Only a widened window has rows read already (see overlap_chain): the first read needs no exclusion.
+    spans = Span.objects.filter(article=article, start__lt=high, end__gt=low).order_by()
+    spans = spans.exclude(pk__in=seen_spans) if seen_spans else spans
+    groups = ClaimGroup.objects.filter(
+        Q(start__lt=high, end__gt=low) | Q(pk__in=spans.values("group_id")), article=article
+    ).order_by()
+    groups = groups.exclude(pk__in=seen_groups) if seen_groups else groups
+    groups = groups.values_list(Value("g"), *GROUP_COLUMNS, _has_comments(), _NULL_ID, _NULL_ID)
+    # A span's range and label in the group's columns of the same type (PostgreSQL matches them by position).
+    shared = {"id": "pk", "start": "start", "end": "end", "label": "label"}
+    columns = [shared.get(f.attname) or Value(None, output_field=f) for f in ClaimGroup._meta.concrete_fields]
+    nothing = Value(None, output_field=BooleanField())
+    span_rows = spans.values_list(Value("s"), *columns, nothing, "reviewer_id", "group_id")
+    return groups.union(span_rows, all=True)
+
 
 def overlap_chain(*, article: Article, start: int, end: int) -> Chain:
     """Every span of `article` reached from [start, end) through overlaps: [start, end) widened to each
     span overlapping it, until nothing more does. Read in one query when the chain stays within
     CHAIN_WINDOW characters of [start, end) (the spans overlapping that window are read at once and the
-    chain followed among them), else one more query per widening: exact either way."""
+    chain followed among them), else one more query per widening: exact either way.
+
+    The same query reads the stored groups the chain can touch (Chain.touched_groups): every group
+    overlapping the window or holding a span in it. The chain lies within the window, so that covers
+    the groups overlapping the chain and those of its spans."""
     fetched: dict[int, _SpanRow] = {}
+    groups: dict[int, ClaimGroup] = {}
+    db = router.db_for_read(ClaimGroup)
     low, high = start - CHAIN_WINDOW, end + CHAIN_WINDOW
     while True:
-        found = article.spans.filter(start__lt=high, end__gt=low).exclude(pk__in=list(fetched))
-        fetched.update((row.pk, row) for row in (_SpanRow(*values) for values in found.values_list(*SPAN_FIELDS)))
-        chain = Chain({}, start, end)
+        for kind, *values in _chain_read(article, low, high, list(fetched), list(groups)):
+            if kind == "s":
+                pk, start_, end_, label = (values[_AT[name]] for name in ("id", "start", "end", "label"))
+                fetched[pk] = _SpanRow(pk, values[-2], start_, end_, label, values[-1])
+            else:
+                group = ClaimGroup.from_db(db, GROUP_COLUMNS, values[: len(GROUP_COLUMNS)])
+                group.has_comments = values[len(GROUP_COLUMNS)]
+                groups[group.pk] = group
+        chain = Chain({}, start, end, groups)
         grew = True
         while grew:
             grew = False
@@ -249,18 +312,12 @@ def regroup_around(*, article: Article, start: int, end: int, story: dict | None
     with transaction.atomic(savepoint=False):
         story = story if story is not None else _lock(article)
         chain = chain if chain is not None else overlap_chain(article=article, start=start, end=end)
-        held = {row.group_id for row in chain.rows.values() if row.group_id is not None}
-        groups = ClaimGroup.objects.filter(Q(start__lt=chain.high, end__gt=chain.low) | Q(pk__in=held), article=article)
-        _regroup(article, story, chain.rows, groups)
+        _regroup(article, story, chain.rows, chain.touched_groups())
 
 
-def _regroup(article: Article, story: dict, rows: dict[int, _SpanRow], groups) -> None:
-    """Group `rows` and match the groups to the stored `groups` (every stored group they can touch)."""
+def _regroup(article: Article, story: dict, rows: dict[int, _SpanRow], stored: dict[int, ClaimGroup]) -> None:
+    """Group `rows` and match the groups to the `stored` ones (every stored group they can touch, has_comments set)."""
     threshold, measure = min_overlap(), overlap_measure()
-    # EXISTS, not a COUNT over a join: no GROUP BY over every column of the groups read.
-    comments = ClaimGroup._meta.get_field("comments")  # the consensus app's model, by the relation: no import
-    has_comments = Exists(comments.related_model.objects.filter(**{comments.field.name: OuterRef("pk")}))
-    stored = {g.pk: g for g in groups.annotate(has_comments=has_comments)}
     components = [
         [rows[pk] for pk in keys]
         for keys in cluster([Item(r.pk, r.start, r.end, r.reviewer_id) for r in rows.values()], threshold, measure)
@@ -295,11 +352,13 @@ def _regroup(article: Article, story: dict, rows: dict[int, _SpanRow], groups) -
             chosen[index] = stored[spare[0][1]]
             taken.add(spare[0][1])
 
-    changed: list[int] = []
+    created: list[tuple[ClaimGroup, list[_SpanRow]]] = []
+    changed: list[ClaimGroup] = []
+    stale: list[int] = []  # changed by someone else meanwhile: their history row is read back
     for index, members in enumerate(components):
         start, end = _extent(members)
         votes = reviewer_votes(Vote(r.reviewer_id, r.label, r.start, r.end) for r in members)
-        outcome = decide(votes, quorum=story["story__quorum"], majority=story["story__majority"])
+        outcome = decide(votes, quorum=story["quorum"], majority=story["majority"])
         fields = {
             "start": start,
             "end": end,
@@ -310,42 +369,103 @@ def _regroup(article: Article, story: dict, rows: dict[int, _SpanRow], groups) -
         }
         group = chosen.get(index)
         if group is None:
-            group = ClaimGroup.objects.create(article=article, **fields)
-            chosen[index] = group
-        elif any(getattr(group, name) != value for name, value in fields.items()):
-            _update(group, fields)
-            changed.append(group.pk)
+            created.append((ClaimGroup(article=article, **fields), members))
+            continue
+        if any(getattr(group, name) != value for name, value in fields.items()):
+            (changed if _update(group, fields) else stale).append(group)
         for row in members:
             row.new_group_id = group.pk
-    moved: dict[int, list[int]] = defaultdict(list)
-    for row in rows.values():
-        if row.new_group_id != row.group_id:
-            moved[row.new_group_id].append(row.pk)
-    for group_id, pks in moved.items():
-        # A bookkeeping pointer, not the reviewer's verdict: no history row, updated_at untouched.
-        Span.objects.filter(pk__in=pks).update(group_id=group_id)
+    if created:
+        # One INSERT for the new groups (their ids come back with it); their history goes with the others' below.
+        ClaimGroup.objects.bulk_create([group for group, _ in created])
+        for group, members in created:
+            for row in members:
+                row.new_group_id = group.pk
+    _point([row for row in rows.values() if row.new_group_id != row.group_id])
 
     leftover = [g for pk, g in stored.items() if pk not in taken]
     orphaned = [g for g in leftover if _keeps_something(g)]
     for group in orphaned:
         fields = {"status": GroupStatus.SINGLE, "label": "", "reviewer_count": 0, "votes": ""}
         if any(getattr(group, name) != value for name, value in fields.items()):
-            _update(group, fields)
-            changed.append(group.pk)
+            (changed if _update(group, fields) else stale).append(group)
     empty = [g.pk for g in leftover if not _keeps_something(g)]
     if empty:
         # Checked again in the query: a comment may have landed since the groups were read.
         ClaimGroup.objects.filter(
             pk__in=empty, comments__isnull=True, final_label="", decided_at__isnull=True, spans__isnull=True
         ).delete()
-    if changed:
-        ClaimGroup.history.bulk_history_create(list(ClaimGroup.objects.filter(pk__in=changed)), update=True)
+    if stale:
+        changed += ClaimGroup.objects.filter(pk__in=[group.pk for group in stale])
+    _write_history(created=[group for group, _ in created], changed=changed)
 
 
-def _update(group: ClaimGroup, fields: dict) -> None:
-    # Only the grouping's own columns, so a decision written meanwhile is never overwritten; the
-    # version moves on so an editor deciding on what they saw before gets a conflict, not a surprise.
-    ClaimGroup.objects.filter(pk=group.pk).update(**fields, version=F("version") + 1, updated_at=timezone.now())
+def _write_history(*, created: list[ClaimGroup], changed: list[ClaimGroup]) -> None:
+    """The history rows of the groups a regrouping created ("+") and changed ("~"), in one INSERT.
+
+    Built from the objects as they were written, as simple-history builds them (bulk_history_create, and
+    post_save for a new one: the request's user, the object's change reason), in the order the rows were
+    written before: the new groups, then the changed ones in the groups' ordering.
+    """
+    if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True) or not (created or changed):
+        return
+    history = ClaimGroup.history.model
+
+    def reason(group: ClaimGroup) -> str:
+        return get_change_reason_from_object(group) or ""
+
+    changed = sorted(changed, key=lambda group: (group.article_id, group.start, group.end, group.pk))
+    history.objects.bulk_create(
+        [
+            history(
+                history_date=getattr(group, "_history_date", timezone.now()),
+                history_user=getattr(group, "_history_user", history.get_default_history_user(group)),
+                # As each path wrote it: post_save the object's reason (None without one), the bulk path "".
+                history_change_reason=get_change_reason_from_object(group) if kind == "+" else reason(group),
+                history_type=kind,
+                **{field.attname: getattr(group, field.attname) for field in history.tracked_fields},
+            )
+            for kind, groups in (("+", created), ("~", changed))
+            for group in groups
+        ]
+    )
+
+
+# Spans whose group pointer one UPDATE sets (two parameters each: within any database's limit).
+POINTER_BATCH = 1000
+
+
+def _point(moved: list[_SpanRow]) -> None:
+    """Set the spans' group pointers, in one UPDATE ... CASE for a save (a batch per POINTER_BATCH spans).
+
+    A bookkeeping pointer, not the reviewer's verdict: no history row, updated_at untouched.
+    """
+    for first in range(0, len(moved), POINTER_BATCH):
+        batch = moved[first : first + POINTER_BATCH]
+        to: dict[int, list[int]] = defaultdict(list)
+        for row in batch:
+            to[row.new_group_id].append(row.pk)
+        pointer = Case(*(When(pk__in=pks, then=Value(group_id)) for group_id, pks in to.items()))
+        Span.objects.filter(pk__in=[row.pk for row in batch]).update(group_id=pointer)
+
+
+def _update(group: ClaimGroup, fields: dict) -> bool:
+    """Write the grouping's `fields` to `group`; True when the object now holds the row as written.
+
+    Only the grouping's own columns, so a decision written meanwhile is never overwritten; the version
+    moves on so an editor deciding on what they saw before gets a conflict, not a surprise. The row is
+    expected at the version read; if a decision moved it on meanwhile, it is updated all the same and
+    False says the object is stale (its history row must be read back).
+    """
+    now = timezone.now()
+    if ClaimGroup.objects.filter(pk=group.pk, version=group.version).update(
+        **fields, version=group.version + 1, updated_at=now
+    ):
+        for name, value in {**fields, "version": group.version + 1, "updated_at": now}.items():
+            setattr(group, name, value)
+        return True
+    ClaimGroup.objects.filter(pk=group.pk).update(**fields, version=F("version") + 1, updated_at=now)
+    return False
 
 
 def regroup_story(*, story) -> None:

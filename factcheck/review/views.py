@@ -207,7 +207,7 @@ def _saved(
 @login_required
 @require_POST
 def post_span(request: HttpRequest, pk: int) -> HttpResponse:
-    article = get_article_for_user(request, pk)
+    article = get_article_for_user(request, pk, for_write=True)
     form = SpanCreateForm(request.POST)
     if not form.is_valid():
         return _error(request, article, 400, _form_message(form), "verdict-error")
@@ -282,7 +282,7 @@ def edit_span(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def delete_span(request: HttpRequest, pk: int) -> HttpResponse:
-    span = get_span_for_user(request, pk)
+    span = get_span_for_user(request, pk, with_evidence=False)
     article = span.article
     try:
         services.span_delete(span=span, user=request.user)

@@ -4,7 +4,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, Subquery
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, When
 from django.utils.safestring import SafeString, mark_safe
 
 from factcheck.articles.models import Article
@@ -223,7 +223,8 @@ def save_answer(
     with_evidence: bool = True,
     oob: bool = True,
 ) -> SaveAnswer:  # fmt: skip
-    """The fragments a save of span `span_pk` (None: deleted) on [start, end) changed, in at most four queries.
+    """The fragments a save of span `span_pk` (None: deleted) on [start, end) changed, in two queries (three
+    with the span's evidence).
 
     `delta`: how the number of spans on the article changed (1 created, -1 deleted, 0 edited), to tell
     whether the page crossed DENSE. `with_evidence`: whether the span may have evidence to list.
@@ -234,12 +235,21 @@ def save_answer(
     left = starts[which.start]
     right = starts[which.stop] if which.stop < len(starts) else len(body)
     visible = visible_spans(article=article, user=user).select_related(None)
-    near = [
-        SpanRow(**row)
-        for row in visible.filter(start__lt=right, end__gt=left).values(
-            *SPAN_ROW_FIELDS, reviewer_name=F("reviewer__username")
+    columns = {"reviewer_name": F("reviewer__username")}
+    if created:
+        # The user's span after the new one in reading order (where its list entry goes), read on the new
+        # span's row of the same query: the subquery runs for that row only.
+        after = (
+            Q(start__gt=OuterRef("start"))
+            | Q(start=OuterRef("start"), end__gt=OuterRef("end"))
+            | Q(start=OuterRef("start"), end=OuterRef("end"), pk__gt=OuterRef("pk"))
         )
-    ]
+        following = Span.objects.filter(after, article=article, reviewer_id=user.pk).order_by("start", "end", "pk")
+        columns["next_pk"] = Case(When(pk=span_pk, then=Subquery(following.values("pk")[:1])))
+    near, next_pk = [], None
+    for values in visible.filter(start__lt=right, end__gt=left).values(*SPAN_ROW_FIELDS, **columns):
+        next_pk = values.pop("next_pk", None) or next_pk
+        near.append(SpanRow(**values))
     # How many spans the page shows and the user's own by label, in one pass over the article's spans.
     tallies = Span.objects.filter(article=article).aggregate(
         shown=Count("pk", filter=visible_span_filter(story_id=article.story_id, user=user)),
@@ -264,20 +274,7 @@ def save_answer(
         entry = {"label": row.label, **({"note": row.note} if row.note else {})}
         if row.linked:
             entry["evidence"] = row.linked
-    next_pk = None
     total = sum(own_counts.values())
-    if created and row is not None and total > 1:
-        after = (
-            Q(start__gt=row.start)
-            | Q(start=row.start, end__gt=row.end)
-            | Q(start=row.start, end=row.end, pk__gt=row.pk)
-        )
-        next_pk = (
-            Span.objects.filter(after, article=article, reviewer_id=user.pk)
-            .order_by("start", "end", "pk")
-            .values_list("pk", flat=True)
-            .first()
-        )
     return SaveAnswer(
         parts=parts,
         row=row,
