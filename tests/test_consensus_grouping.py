@@ -12,7 +12,7 @@ from factcheck.review import grouping
 from factcheck.review.grouping import Item, cluster, linked, overlap_ratio, regroup_article
 from factcheck.review.models import ClaimGroup, Span
 from factcheck.review.services import span_delete, span_update
-from tests.factories import discuss, mark
+from tests.factories import discuss, find, mark
 
 ranges = st.tuples(st.integers(0, 200), st.integers(1, 60)).map(lambda t: (t[0], t[0] + t[1]))
 span_lists = st.lists(ranges, min_size=0, max_size=25)
@@ -451,3 +451,29 @@ def test_a_decision_landing_while_a_save_regroups_is_in_the_groups_history(artic
         4,  # marked, joined by bob, decided, regrouped
     )
     _history_matches_the_stored_groups()
+
+
+def test_a_write_reads_only_the_spans_linked_to_it_through_other_reviewers(article, alice, bob):
+    """A reviewer's own sentence and the words she marked inside it never link to each other, so a save on
+    one word does not regroup the rest; the same sentence marked by another reviewer reaches them all."""
+    sentence = mark(article, alice, DATE, "consistent")
+    year = mark(article, alice, "September 2025", "conflicting")
+    mark(article, alice, "by at least three years", "unsupported")
+    bobs = mark(article, bob, "by at least three years", "consistent")
+    start, end = find(article, "originally scheduled")
+
+    def read(who, start, end):
+        chain = grouping.overlap_chain(article=article, start=start, end=end, reviewer_id=who.pk)
+        return sorted((row.reviewer_id, article.body[row.start : row.end]) for row in chain.rows.values())
+
+    assert read(alice, start, end) == []  # only her own spans overlap those words
+    assert read(alice, year.start, year.end) == []
+    everything = [
+        (alice.pk, "September 2025"),
+        (alice.pk, "by at least three years"),
+        (alice.pk, DATE),
+        (bob.pk, "by at least three years"),
+    ]
+    assert read(bob, sentence.start, sentence.end) == sorted(everything)
+    # From bob's words: alice's same words and her sentence around them, not her "September 2025" beside them.
+    assert read(alice, bobs.start, bobs.end) == sorted(everything[1:])

@@ -22,8 +22,10 @@ words she marked inside it are separate claims. Where spans compete, best overla
 
 The ranking looks only at the spans themselves, so the groups never depend on the order spans arrive
 in or on the database that stores them (tests/test_consensus_grouping.py proves it with hypothesis).
-Spans of different groups that overlap are grouped only within their overlap chain (a run of spans each
-overlapping the next): a write regroups that chain, never the whole article (regroup_around).
+Pairs are only ever formed along links between spans of different reviewers, so the groups of one
+linked component (the spans reached from a span through such links) never depend on spans outside it:
+a write regroups the component around the span it writes, never the whole article (regroup_around),
+and a reviewer's own dense marks, which never link to each other, cost nothing to a save beside them.
 
 Identity. Stored groups carry threads and decisions, so regrouping reuses them: each new component
 takes the stored group that holds most of its spans (then the one whose range overlaps it most, then
@@ -213,13 +215,15 @@ def _has_comments() -> Exists:
 
 @dataclass
 class Chain:
-    """The overlap chain around a write: the spans that can share a claim with a span written there, and
-    the stored groups read with them (`groups`: every group of the article the chain's read reached)."""
+    """The linked component around a write: the spans that can share a claim with a span written there,
+    the stored groups read with them (`groups`: every group of the article the chain's read reached) and
+    every span that read returned (`read`, the component's and its neighbours')."""
 
     rows: dict[int, _SpanRow]
     low: int
     high: int
     groups: dict[int, ClaimGroup] = field(default_factory=dict)
+    read: dict[int, _SpanRow] = field(default_factory=dict)
 
     def add(self, row: _SpanRow) -> None:
         self.rows[row.pk] = row
@@ -230,12 +234,18 @@ class Chain:
         self.add(_SpanRow(span.pk, span.reviewer_id, span.start, span.end, span.label, None))
 
     def touched_groups(self) -> dict[int, ClaimGroup]:
-        """The stored groups a regrouping of the chain can change: those overlapping it and those holding its spans."""
+        """The stored groups a regrouping of the chain can change: those holding its spans, and those holding
+        no span at all (a deleted span's, or kept for their thread) that overlap it, which it may take back.
+
+        A group of another component may overlap the chain (a reviewer's clause inside her own sentence):
+        it holds a span the read returned, so it is left alone. A group overlapping the chain has a span
+        overlapping the read's window, so "no span in the read" means "no span"."""
         held = {row.group_id for row in self.rows.values()}
+        anywhere = {row.group_id for row in self.read.values()}
         return {
             pk: group
             for pk, group in self.groups.items()
-            if pk in held or (group.start < self.high and group.end > self.low)
+            if pk in held or (pk not in anywhere and group.start < self.high and group.end > self.low)
         }
 
 
@@ -265,15 +275,16 @@ def _chain_read(article: Article, low: int, high: int, seen_spans: list[int], se
     return groups.union(span_rows, all=True)
 
 
-def overlap_chain(*, article: Article, start: int, end: int) -> Chain:
-    """Every span of `article` reached from [start, end) through overlaps: [start, end) widened to each
-    span overlapping it, until nothing more does. Read in one query when the chain stays within
-    CHAIN_WINDOW characters of [start, end) (the spans overlapping that window are read at once and the
-    chain followed among them), else one more query per widening: exact either way.
+def overlap_chain(*, article: Article, start: int, end: int, reviewer_id, span_pk: int | None = None) -> Chain:
+    """The spans of `article` linked, through spans of other reviewers, to a span of `reviewer_id` on
+    [start, end) (the span `span_pk` itself when it is stored): the only spans whose groups a write there
+    can change. Read in one query when the component stays within CHAIN_WINDOW characters of [start, end)
+    (the spans overlapping that window are read at once and the links followed among them), else one
+    more query per widening: exact either way, since a span linked to the component overlaps it.
 
     The same query reads the stored groups the chain can touch (Chain.touched_groups): every group
-    overlapping the window or holding a span in it. The chain lies within the window, so that covers
-    the groups overlapping the chain and those of its spans."""
+    overlapping the window or holding a span in it."""
+    threshold, measure = min_overlap(), overlap_measure()
     fetched: dict[int, _SpanRow] = {}
     groups: dict[int, ClaimGroup] = {}
     db = router.db_for_read(ClaimGroup)
@@ -287,31 +298,46 @@ def overlap_chain(*, article: Article, start: int, end: int) -> Chain:
                 group = ClaimGroup.from_db(db, GROUP_COLUMNS, values[: len(GROUP_COLUMNS)])
                 group.has_comments = values[len(GROUP_COLUMNS)]
                 groups[group.pk] = group
-        chain = Chain({}, start, end, groups)
-        grew = True
-        while grew:
-            grew = False
+        chain = Chain({}, start, end, groups, fetched)
+        if span_pk in fetched:
+            chain.add(fetched[span_pk])
+        frontier = [(start, end, reviewer_id)]
+        while frontier:
+            at, to, owner = frontier.pop()
             for row in fetched.values():
-                if row.pk not in chain.rows and row.start < chain.high and row.end > chain.low:
+                if row.pk in chain.rows or row.reviewer_id == owner:
+                    continue
+                if linked((at, to), (row.start, row.end), threshold, measure):
                     chain.add(row)
-                    grew = True
-        # Every span overlapping the chain overlaps [low, high) when the chain lies within it: all were read.
+                    frontier.append((row.start, row.end, row.reviewer_id))
+        # Every span linked to the component overlaps it, so it overlaps [low, high) when the component lies within.
         if low <= chain.low and chain.high <= high:
             return chain
         low, high = min(low, chain.low), max(high, chain.high)
 
 
-def regroup_around(*, article: Article, start: int, end: int, story: dict | None = None, chain: Chain | None = None):
-    """Regroup only the overlap chain around [start, end): what a span written there can change.
+def regroup_around(
+    *,
+    article: Article,
+    start: int,
+    end: int,
+    reviewer_id,
+    span_pk: int | None = None,
+    story: dict | None = None,
+    chain: Chain | None = None,
+):
+    """Regroup only the linked component around `reviewer_id`'s span on [start, end): what a span
+    written (or deleted) there can change.
 
-    Spans that share no character with the chain cannot be linked to any span in it, so the groups
-    outside it stay as they are; a verdict saved on a long article costs what its neighbourhood costs.
+    Spans not linked to the component cannot share a group with any span in it, so the groups outside
+    it stay as they are; a verdict saved on a long article costs what its neighbourhood costs.
     A caller that already holds the lock (`story`, from lock_article) and read the chain passes them.
     Inside a caller's transaction no savepoint of its own: an error rolls the whole write back anyway.
     """
     with transaction.atomic(savepoint=False):
         story = story if story is not None else _lock(article)
-        chain = chain if chain is not None else overlap_chain(article=article, start=start, end=end)
+        if chain is None:
+            chain = overlap_chain(article=article, start=start, end=end, reviewer_id=reviewer_id, span_pk=span_pk)
         _regroup(article, story, chain.rows, chain.touched_groups())
 
 

@@ -133,15 +133,15 @@ def span_create(
         # The article's lock first: a double submit racing this one waits, then finds the other request's row
         # in the overlap chain (read anyway for the regrouping), so the check costs no query of its own.
         story = lock_article(article)
-        chain = overlap_chain(article=article, start=start, end=end)
-        same = [r.pk for r in chain.rows.values() if (r.reviewer_id, r.start, r.end) == (reviewer.pk, start, end)]
+        chain = overlap_chain(article=article, start=start, end=end, reviewer_id=reviewer.pk)
+        same = [r.pk for r in chain.read.values() if (r.reviewer_id, r.start, r.end) == (reviewer.pk, start, end)]
         if not same:
             where = {"article": article, "reviewer": reviewer, "start": start, "end": end}
             text = {"quote": quote, "prefix": prefix, "suffix": suffix, "note": note if note.strip() else ""}
             span = Span.objects.create(**where, **text, label=label)
             bulk_create_with_history(_evidence_rows(span, evidence), Evidence)
             chain.add_new(span)
-            regroup_around(article=article, start=start, end=end, story=story, chain=chain)
+            regroup_around(article=article, start=start, end=end, reviewer_id=reviewer.pk, story=story, chain=chain)
             return span, True
     # The reviewer's latest verdict, note and evidence win; dropping them silently lost work.
     span = Span.objects.select_related("article__story").get(pk=same[0])
@@ -180,7 +180,9 @@ def span_update(
             rows = _evidence_rows(span, evidence)
             span.evidence.all().delete()
             bulk_create_with_history(rows, Evidence)
-    regroup_around(article=span.article, start=span.start, end=span.end, story=story)
+    regroup_around(
+        article=span.article, start=span.start, end=span.end, reviewer_id=span.reviewer_id, span_pk=span.pk, story=story
+    )
     return span
 
 
@@ -190,7 +192,8 @@ def span_delete(*, span: Span, user) -> None:
     check_span_change(span=span, user=user)
     story = lock_article(span.article)  # before the span's row, as in span_update
     span.delete()  # its evidence goes with it (CASCADE), each piece's history row too
-    regroup_around(article=span.article, start=span.start, end=span.end, story=story)
+    # Its former group holds no span in the read any more, so the regrouping finds it as a group to take or drop.
+    regroup_around(article=span.article, start=span.start, end=span.end, reviewer_id=span.reviewer_id, story=story)
 
 
 # ---- the blind phase ---------------------------------------------------------------------------
