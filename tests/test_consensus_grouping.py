@@ -12,7 +12,7 @@ from factcheck.review import grouping
 from factcheck.review.grouping import Item, cluster, linked, overlap_ratio, regroup_article
 from factcheck.review.models import ClaimGroup, Span
 from factcheck.review.services import span_delete, span_update
-from tests.factories import discuss, find, mark
+from tests.factories import discuss, find, mark, mark_range, trimmed
 
 ranges = st.tuples(st.integers(0, 200), st.integers(1, 60)).map(lambda t: (t[0], t[0] + t[1]))
 span_lists = st.lists(ranges, min_size=0, max_size=25)
@@ -477,3 +477,40 @@ def test_a_write_reads_only_the_spans_linked_to_it_through_other_reviewers(artic
     assert read(bob, sentence.start, sentence.end) == sorted(everything)
     # From bob's words: alice's same words and her sentence around them, not her "September 2025" beside them.
     assert read(alice, bobs.start, bobs.end) == sorted(everything[1:])
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    steps=st.lists(
+        st.one_of(
+            st.tuples(st.just("mark"), st.integers(0, 2), st.integers(0, 240), st.integers(3, 60)),
+            st.tuples(st.just("delete"), st.integers(0, 30)),
+        ),
+        min_size=1,
+        max_size=14,
+    ),
+    window=st.sampled_from([1, 40, 400]),
+)
+def test_marks_and_deletions_at_random_places_leave_the_rules_groups(
+    article, alice, bob, carol, steps, window, monkeypatch
+):
+    """Ranges of our own choosing, dense and nested, by three reviewers, some deleted again, with read windows
+    small enough to widen: after each write the stored groups are the pure rule's for the spans left."""
+    monkeypatch.setattr(grouping, "CHAIN_WINDOW", window)
+    reviewers = [alice, bob, carol]
+    with transaction.atomic():
+        for step in steps:
+            if step[0] == "mark":
+                _, who, start, length = step
+                start, end = trimmed(article.body, start, start + length)
+                if start < end:
+                    mark_range(article, reviewers[who], start, end, "consistent")
+            else:
+                spans = list(Span.objects.order_by("pk"))
+                if spans:
+                    gone = spans[step[1] % len(spans)]
+                    span_delete(span=gone, user=gone.reviewer)
+            rows = list(Span.objects.values_list("group_id", "pk", "reviewer_id", "start", "end"))
+            stored = partition([[pk for g, pk, *_ in rows if g == group_id] for group_id in {row[0] for row in rows}])
+            assert stored == partition(cluster([Item(pk, start, end, who) for _, pk, who, start, end in rows]))
+        transaction.set_rollback(True)
