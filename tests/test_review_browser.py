@@ -357,6 +357,7 @@ def test_a_save_leaves_the_page_as_a_reload_would_show_it(page, live_server, ali
     expect(page.locator("#verdict-bar")).to_be_hidden()
     new = Span.objects.get(start=start)
     expect(page.locator(f"#span-{new.pk}")).to_be_visible()
+    expect(page.locator("#review-status")).to_have_text("Verdict saved.")  # the hover data too (on settle)
     saved = page.evaluate(PAGE_STATE)
     assert [item.split(" ")[0] for item in saved["list"]] == [
         f"span-{pk}" for pk in Span.objects.order_by("start").values_list("pk", flat=True)
@@ -376,10 +377,13 @@ def test_a_save_leaves_the_page_as_a_reload_would_show_it(page, live_server, ali
     form.get_by_label("Consistent").check()
     form.get_by_role("button", name="Save changes").click()
     expect(page.locator(f"#span-{later.pk}")).to_contain_text("Consistent")
+    expect(page.locator("#review-status")).to_have_text("Verdict updated.")
     page.once("dialog", lambda dialog: dialog.accept())
     page.locator(f"#span-{new.pk}").get_by_role("link", name=re.compile("^Edit")).click()
     page.get_by_role("button", name="Delete verdict").click()
     expect(page.locator(f"#span-{new.pk}")).to_have_count(0)
+    # The hover data follows on htmx's settle, after the swap removed the entry: the status says it is done.
+    expect(page.locator("#review-status")).to_have_text("Verdict deleted.")
     changed = page.evaluate(PAGE_STATE)
     assert changed["total"] == "2" and changed != saved
     page.reload()
