@@ -119,6 +119,16 @@ def verdicts(story, alice, bob, erin):
     return {"a": span_a, "b": span_b, "group": group}
 
 
+@pytest.fixture
+def second_page(browser, live_server):
+    """A second person's browser window (a context of its own), closed when the test ends. Left open, its
+    keep-alive connections end later, during another test, and the live server's thread for them fails
+    closing a database connection that test no longer shares (PytestUnhandledThreadExceptionWarning)."""
+    context = browser.new_context()
+    yield context.new_page()
+    context.close()
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """The story page caches its pictures in the process's memory: no test sees another's."""

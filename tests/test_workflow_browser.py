@@ -13,7 +13,7 @@ def ready_for_approval(story, alice) -> Story:
 
 
 def test_an_editor_approves_a_story_in_the_admin_and_the_story_page_shows_it(
-    page, live_server, erin, alice, story, output_path, browser
+    page, live_server, erin, alice, story, output_path, second_page
 ):
     story = ready_for_approval(story, alice)
     login(page, live_server, "erin")
@@ -41,7 +41,7 @@ def test_an_editor_approves_a_story_in_the_admin_and_the_story_page_shows_it(
     expect(page.locator(".meta .state")).to_have_text("Approved")
     page.screenshot(path=output_path / "4-story-page-editor.png", full_page=True)
 
-    reviewer = browser.new_context().new_page()
+    reviewer = second_page
     login(reviewer, live_server, "alice")
     reviewer.goto(f"{live_server.url}{story.get_absolute_url()}")
     expect(reviewer.locator(".meta .state")).to_have_text("Approved")
@@ -51,7 +51,7 @@ def test_an_editor_approves_a_story_in_the_admin_and_the_story_page_shows_it(
 
 
 def test_a_reviewer_submits_for_approval_and_an_editor_sends_it_back_with_a_reason(
-    page, live_server, erin, alice, story, output_path, browser
+    page, live_server, erin, alice, story, output_path, second_page
 ):
     login(page, live_server, "alice")
     page.goto(f"{live_server.url}{story.get_absolute_url()}")
@@ -59,7 +59,7 @@ def test_a_reviewer_submits_for_approval_and_an_editor_sends_it_back_with_a_reas
     expect(page.locator(".messages")).to_contain_text("The story is now ready for approval.")
     expect(page.locator(".meta .state")).to_have_text("Ready for approval")
 
-    editor = browser.new_context().new_page()
+    editor = second_page
     login(editor, live_server, "erin")
     editor.goto(f"{live_server.url}/admin/articles/story/{story.pk}/change/")
     editor.locator(".fc-workflow").get_by_role("button", name="Request changes").click()
