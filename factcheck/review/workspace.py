@@ -4,7 +4,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, F, OuterRef, Q, Subquery, When
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, TextField, Value, When
 from django.utils.safestring import SafeString, mark_safe
 
 from factcheck.articles.models import Article
@@ -193,6 +193,8 @@ def body_parts(body: str, spans: list[SpanRow], own: list[bool], *, dense: bool)
 
 
 SPAN_ROW_FIELDS = ("pk", "start", "end", "quote", "label", "note", "reviewer_id")
+_NO_NUMBER = Value(None, output_field=IntegerField())
+_NO_TEXT = Value(None, output_field=TextField())
 
 
 @dataclass
@@ -223,7 +225,7 @@ def save_answer(
     with_evidence: bool = True,
     oob: bool = True,
 ) -> SaveAnswer:  # fmt: skip
-    """The fragments a save of span `span_pk` (None: deleted) on [start, end) changed, in two queries (three
+    """The fragments a save of span `span_pk` (None: deleted) on [start, end) changed, in one query (two
     with the span's evidence).
 
     `delta`: how the number of spans on the article changed (1 created, -1 deleted, 0 edited), to tell
@@ -246,17 +248,30 @@ def save_answer(
         )
         following = Span.objects.filter(after, article=article, reviewer_id=user.pk).order_by("start", "end", "pk")
         columns["next_pk"] = Case(When(pk=span_pk, then=Subquery(following.values("pk")[:1])))
-    near, next_pk = [], None
-    for values in visible.filter(start__lt=right, end__gt=left).values(*SPAN_ROW_FIELDS, **columns):
-        next_pk = values.pop("next_pk", None) or next_pk
-        near.append(SpanRow(**values))
-    # How many spans the page shows and the user's own by label, in one pass over the article's spans.
-    tallies = Span.objects.filter(article=article).aggregate(
-        shown=Count("pk", filter=visible_span_filter(story_id=article.story_id, user=user)),
-        **{label: Count("pk", filter=Q(reviewer_id=user.pk, label=label)) for label in Label.values},
-    )
-    shown = tallies.pop("shown")
-    own_counts = Counter(tallies)
+    else:
+        columns["next_pk"] = _NO_NUMBER
+    # One query: a row of tallies (how many spans the page shows, then the user's own by label, carried in
+    # the spans' integer columns), then the spans near the save. An aggregate without GROUP BY: one row.
+    counts = {"shown": Count("pk", filter=visible_span_filter(story_id=article.story_id, user=user))}
+    counts |= {value: Count("pk", filter=Q(reviewer_id=user.pk, label=value)) for value in Label.values}
+    # values() of constants before annotate(): the counts are aggregated over every row, no GROUP BY.
+    nothing = {"kind": Value("t"), "no_text": _NO_TEXT, "no_number": _NO_NUMBER}
+    counted = Span.objects.filter(article=article).order_by().values(**nothing).annotate(**counts)
+    first, second, third = Label.values  # in the integer columns pk, start, end, reviewer_id, after "shown"
+    text, number = "no_text", "no_number"
+    counted = counted.values_list("kind", "shown", first, second, text, text, text, third, text, number)
+    spans = visible.filter(start__lt=right, end__gt=left).order_by()
+    spans = spans.values_list(Value("s"), *SPAN_ROW_FIELDS, *columns.values())
+    near, next_pk, shown, own_counts = [], None, 0, Counter()
+    for kind, pk, start_, end_, quote, label, note, reviewer_id, reviewer_name, following in counted.union(
+        spans, all=True
+    ):
+        if kind == "t":
+            shown, own_counts = pk, Counter(dict(zip(Label.values, (start_, end_, reviewer_id), strict=True)))
+            continue
+        next_pk = following or next_pk
+        near.append(SpanRow(pk, start_, end_, quote, label, note, reviewer_id, reviewer_name))
+    near.sort(key=lambda span: (span.start, span.end, span.pk))
     dense = shown > DENSE
     own = [span.reviewer_id == user.pk for span in near]
     parts = segments.render_parts(body, segments.cut(len(body), near, own), starts, which, cues=not dense, oob=oob)
