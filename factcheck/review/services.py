@@ -136,12 +136,13 @@ def span_create(
         chain = overlap_chain(article=article, start=start, end=end, reviewer_id=reviewer.pk)
         same = [r.pk for r in chain.read.values() if (r.reviewer_id, r.start, r.end) == (reviewer.pk, start, end)]
         if not same:
+            # Grouped first, then inserted with its group: no second write to point the new row at it.
+            pending = chain.add_pending(reviewer_id=reviewer.pk, start=start, end=end, label=label)
+            regroup_around(article=article, start=start, end=end, reviewer_id=reviewer.pk, story=story, chain=chain)
             where = {"article": article, "reviewer": reviewer, "start": start, "end": end}
             text = {"quote": quote, "prefix": prefix, "suffix": suffix, "note": note if note.strip() else ""}
-            span = Span.objects.create(**where, **text, label=label)
+            span = Span.objects.create(**where, **text, label=label, group_id=pending.new_group_id)
             bulk_create_with_history(_evidence_rows(span, evidence), Evidence)
-            chain.add_new(span)
-            regroup_around(article=article, start=start, end=end, reviewer_id=reviewer.pk, story=story, chain=chain)
             return span, True
     # The reviewer's latest verdict, note and evidence win; dropping them silently lost work.
     span = Span.objects.select_related("article__story").get(pk=same[0])
