@@ -178,11 +178,12 @@ PENDING = -1
 def _lock(article: Article) -> dict:
     """One regrouping per article at a time; the story's quorum and majority, as the regrouping applies them.
 
-    PostgreSQL: a row lock, and the rule read in the same statement (fresh under the lock, at no cost).
+    PostgreSQL: a row lock, and the rule read in the same statement (fresh under the lock, at no cost),
+    unless the request read the article with its lock already in this transaction (read_locked).
     SQLite has no row locks and already serialises writers: no query, the rule of the story loaded with
     the article (the request's lookup selects it) is the one the request saw.
     """
-    if not connection.features.has_select_for_update:
+    if not connection.features.has_select_for_update or holds_lock(article):
         return {"quorum": article.story.quorum, "majority": article.story.majority}
     return (
         Article.objects.select_for_update(of=("self",))
@@ -190,6 +191,31 @@ def _lock(article: Article) -> dict:
         .values(quorum=F("story__quorum"), majority=F("story__majority"))
         .get()
     )
+
+
+def _transaction():
+    """The outermost atomic block running now (None outside one): a row lock taken in it lasts as long."""
+    blocks = connection.atomic_blocks
+    return blocks[0] if connection.in_atomic_block and blocks else None
+
+
+def read_locked(queryset, of: str = "self"):
+    """`queryset`, reading an article (`of`: the path to it) with its regrouping lock: a request that reads the
+    article it writes to inside its transaction takes the lock in the same query (PostgreSQL), not one more.
+    Mark what it returns with held()."""
+    return queryset.select_for_update(of=(of,))
+
+
+def held(article: Article) -> None:
+    """`article` was read with its lock (read_locked) in the transaction running now."""
+    article._lock_held_in = _transaction()
+
+
+def holds_lock(article: Article) -> bool:
+    """Whether the transaction running now read `article` with its lock: a write in it needs no lock query and
+    no savepoint of its own (an error inside rolls the caller's transaction back, which holds the lock)."""
+    now = _transaction()
+    return now is not None and getattr(article, "_lock_held_in", None) is now
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from simple_history.utils import bulk_create_with_history
 from factcheck.articles.models import Article, Story, check_not_frozen
 from factcheck.refusals import NotAllowed
 from factcheck.review.access import is_editor, is_reviewer, reviewer_standing
-from factcheck.review.grouping import lock_article, overlap_chain, regroup_around
+from factcheck.review.grouping import holds_lock, lock_article, overlap_chain, regroup_around
 from factcheck.review.models import Discussion, Evidence, Label, ReviewSubmission, Span
 from factcheck.review.offsets import OffsetError, check_span, context
 
@@ -129,7 +129,7 @@ def span_create(
     _check_label(label)
     evidence = list(evidence)  # read twice when the span already exists
     prefix, suffix = context(article.body, start, end)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=not holds_lock(article)):
         # The article's lock first: a double submit racing this one waits, then finds the other request's row
         # in the overlap chain (read anyway for the regrouping), so the check costs no query of its own.
         story = lock_article(article)
@@ -149,7 +149,6 @@ def span_create(
     return span_update(span=span, user=reviewer, label=label, note=note, evidence=evidence), False
 
 
-@transaction.atomic
 def span_update(
     *,
     span: Span,
@@ -164,6 +163,11 @@ def span_update(
     Refused unless the story is open for review and `user` is the span's reviewer, assigned and not
     yet submitted (or an editor correcting it at the desk; the history names who changed it).
     """
+    with transaction.atomic(savepoint=not holds_lock(span.article)):
+        return _span_update(span, user, label, note, evidence, discussion_change)
+
+
+def _span_update(span: Span, user, label: str, note: str, evidence, discussion_change: bool) -> Span:
     check_span_change(span=span, user=user, editor_may=True, discussion_change=discussion_change)
     _check_label(label)
     # The article's lock before any span row: a regrouping holds it while it updates spans' groups, so a
@@ -187,14 +191,14 @@ def span_update(
     return span
 
 
-@transaction.atomic
 def span_delete(*, span: Span, user) -> None:
     """`user` removes their own span, while the story is open for review."""
-    check_span_change(span=span, user=user)
-    story = lock_article(span.article)  # before the span's row, as in span_update
-    span.delete()  # its evidence goes with it (CASCADE), each piece's history row too
-    # Its former group holds no span in the read any more, so the regrouping finds it as a group to take or drop.
-    regroup_around(article=span.article, start=span.start, end=span.end, reviewer_id=span.reviewer_id, story=story)
+    with transaction.atomic(savepoint=not holds_lock(span.article)):
+        check_span_change(span=span, user=user)
+        story = lock_article(span.article)  # before the span's row, as in span_update
+        span.delete()  # its evidence goes with it (CASCADE), each piece's history row too
+        # Its former group holds no span in the read any more, so the regrouping finds it as one to take or drop.
+        regroup_around(article=span.article, start=span.start, end=span.end, reviewer_id=span.reviewer_id, story=story)
 
 
 # ---- the blind phase ---------------------------------------------------------------------------
