@@ -56,7 +56,7 @@ import django; django.setup()
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, load_backend
 from django.contrib.auth.hashers import make_password
-from django.contrib.sessions.backends.db import SessionStore
+from importlib import import_module
 from django.utils.crypto import get_random_string
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
@@ -81,7 +81,7 @@ backend = next(path for path in settings.AUTHENTICATION_BACKENDS if hasattr(load
 
 def signed_in(user):
     # A session as login() leaves it, and a CSRF secret: clients start signed in, no password hashing.
-    session = SessionStore()
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
     # The backend that loads users (the first may only guard logins, as django-axes's does).
     session[SESSION_KEY], session[BACKEND_SESSION_KEY] = str(user.pk), backend
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()

@@ -1,6 +1,7 @@
 """Django's model permissions, loaded with the signed-in user in the one query that reads the user."""
 
 import json
+from contextvars import ContextVar
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
@@ -37,6 +38,22 @@ def _parse(names: str | None) -> set[str]:
     return set(json.loads(names)) if names else set()
 
 
+def permission_names(user: str = "pk") -> dict:
+    """Annotations for rows that carry a user's id in `user`: their own permissions' and their groups' names.
+
+    The session's row reads them along with its user (factcheck/identity), the backend below for a user alone.
+    """
+    return {
+        "user_perm_names": _names(Permission.objects.filter(user=OuterRef(user))),
+        "group_perm_names": _names(Permission.objects.filter(group__user=OuterRef(user))),
+    }
+
+
+# The request's session while Django's get_user runs (factcheck/identity/middleware.py): its `user`, when its
+# row brought the signed-in user along with permission_names(), spares get_user its query.
+session_user: ContextVar = ContextVar("session_user", default=None)
+
+
 class OneQueryModelBackend(ModelBackend):
     """ModelBackend that reads the user's permissions in the same query as the user, cached on the user object.
 
@@ -45,13 +62,12 @@ class OneQueryModelBackend(ModelBackend):
 
     def _users(self):
         """Users, each with its own permissions' and its groups' permissions' names (two correlated subqueries)."""
-        return UserModel._default_manager.annotate(
-            user_perm_names=_names(Permission.objects.filter(user=OuterRef("pk"))),
-            group_perm_names=_names(Permission.objects.filter(group__user=OuterRef("pk"))),
-        )
+        return UserModel._default_manager.annotate(**permission_names())
 
     def _with_permissions(self, user):
         """`user` with ModelBackend's three permission caches filled from its annotations, as it would fill them."""
+        if "user_perm_names" not in user.__dict__:  # filled already (the session's user, asked for twice)
+            return user if self.user_can_authenticate(user) else None
         user_perms = _parse(user.__dict__.pop("user_perm_names"))
         group_perms = _parse(user.__dict__.pop("group_perm_names"))
         # A superuser has every permission, not only those granted: ModelBackend loads all of them when asked.
@@ -63,10 +79,12 @@ class OneQueryModelBackend(ModelBackend):
         return user if self.user_can_authenticate(user) else None
 
     def get_user(self, user_id):
-        try:
-            user = self._users().get(pk=user_id)
-        except UserModel.DoesNotExist:
-            return None
+        user = getattr(session_user.get(), "user", None)
+        if user is None or user.pk != user_id:
+            try:
+                user = self._users().get(pk=user_id)
+            except UserModel.DoesNotExist:
+                return None
         return self._with_permissions(user)
 
     async def aget_user(self, user_id):

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
+    "factcheck.identity",
     "factcheck.articles",
     "factcheck.review",
     "factcheck.consensus",
@@ -67,7 +68,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     # After CSRF, so a forged post is still a 403; before the views, so NUL never reaches PostgreSQL.
     "factcheck.dbfaults.NulRefusalMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, with the user read along with the session's row (factcheck/identity).
+    "factcheck.identity.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -159,7 +161,8 @@ STORAGES = {
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # Sessions live in the database, so any number of app servers can share one PostgreSQL.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Database sessions whose row carries the signed-in user: session, user and permissions in one query.
+SESSION_ENGINE = "factcheck.identity.store"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "False")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

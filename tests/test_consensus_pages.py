@@ -217,14 +217,14 @@ SIZES = [(2, 1), (6, 8)]
 
 
 @pytest.mark.parametrize(("reviewers", "per_article"), SIZES)
-def test_the_consensus_page_costs_nine_queries_for_an_editor_at_any_size(
+def test_the_consensus_page_costs_eight_queries_for_an_editor_at_any_size(
     client, story, erin, django_user_model, django_assert_num_queries, reviewers, per_article
 ):
     grow(story, reviewers, per_article, django_user_model)
     client.force_login(erin)
-    # session, the user with its permissions (1), story, access flags, articles, groups, the span rows,
+    # the session with its user and their permissions (1), story, access flags, articles, groups, the span rows,
     # the shown claims' spans with their evidence, nav count
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = page(client, story)
     groups = sum(len(section["groups"]) for section in response.context["sections"])
     assert groups == ClaimGroup.objects.filter(article__story=story).count() and groups >= 5 * per_article
@@ -232,24 +232,24 @@ def test_the_consensus_page_costs_nine_queries_for_an_editor_at_any_size(
 
 
 @pytest.mark.parametrize(("reviewers", "per_article"), SIZES)
-def test_the_consensus_page_costs_eight_queries_for_a_reviewer_at_any_size(
+def test_the_consensus_page_costs_seven_queries_for_a_reviewer_at_any_size(
     client, story, django_user_model, django_assert_num_queries, reviewers, per_article
 ):
     users = grow(story, reviewers, per_article, django_user_model)
     client.force_login(users[0])
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = page(client, story, disputed="1")
     assert response.status_code == 200
 
 
 @pytest.mark.parametrize(("reviewers", "per_article"), SIZES)
-def test_the_queue_costs_six_queries_at_any_size(
+def test_the_queue_costs_five_queries_at_any_size(
     client, story, erin, django_user_model, django_assert_num_queries, reviewers, per_article
 ):
     grow(story, reviewers, per_article, django_user_model)
     client.force_login(erin)
-    # session, the user with its permissions (1), count, page of groups, their spans with reviewers, nav count
-    with django_assert_num_queries(6):
+    # the session with its user and their permissions (1), count, page of groups, their spans with reviewers, nav count
+    with django_assert_num_queries(5):
         response = client.get(reverse("disputed-queue"))
     assert response.context["page"].paginator.count == ClaimGroup.objects.filter(status="disputed").count() > 0
 

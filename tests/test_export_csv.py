@@ -260,9 +260,9 @@ def test_the_export_reads_the_database_in_one_query_for_3_or_300_rows(
         assert len(list(verdict_records(spans, chunk_size=100))) == count
 
 
-# Session, the user with its permissions (the Editors check reads them), the story filter, then the one export
+# The session with its user and their permissions (one query), the story filter, then the one export
 # query: for 3 or 300 rows.
-DOWNLOAD_QUERIES = 4
+DOWNLOAD_QUERIES = 3
 
 
 def test_the_download_costs_the_same_queries_for_3_or_300_rows(client, erin, alice, story, django_assert_num_queries):

@@ -202,10 +202,10 @@ def test_json_ld_exports_cost_the_same_queries_for_few_or_many_spans(
     approve(story, erin)
     client.force_login(erin)
     urls = [reverse(name, args=[story.slug]) for name in ("export-claimreview", "export-annotations")]
-    # Session, the user with its permissions (the Editors check reads them), story, then ClaimReview: the stored
+    # The session with its user and their permissions (one query), story, then ClaimReview: the stored
     # publication;
     # annotations: spans with article and reviewer, their evidence.
-    expected = [4, 5]
+    expected = [3, 4]
     for url, count in zip(urls, expected, strict=True):
         with django_assert_num_queries(count):
             client.get(url)

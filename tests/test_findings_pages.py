@@ -24,14 +24,14 @@ def test_the_article_page_lists_its_suggestions_with_their_reasons(client, alice
     assert f"/suggestions/{conflict.pk}/accept/" in html and f"/suggestions/{conflict.pk}/dismiss/" in html
 
 
-def test_the_article_page_costs_nine_queries_with_every_suggestion_of_the_story(
+def test_the_article_page_costs_eight_queries_with_every_suggestion_of_the_story(
     client, alice, conflict, django_assert_num_queries
 ):
     client.force_login(alice)
     SuggestionResponse.objects.create(suggestion=conflict, reviewer=alice, response="dismissed")
     url = conflict.article.get_absolute_url()
     # tests/test_review_pages.py's ARTICLE_PAGE_QUERIES: the page's own, with the reviewer's standing.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(url)
     assert f'id="suggestion-{conflict.pk}"' not in response.content.decode()
 

@@ -197,9 +197,9 @@ def test_the_page_draws_the_glance_afresh_after_a_verdict_changes_in_the_same_qu
     url = f"/stories/{story.slug}/consensus/"
 
     def figures():
-        # the counts of test_consensus_pages: session, user with permissions, story, access, articles, groups,
+        # the counts of test_consensus_pages: the session with user and permissions, story, access, articles, groups,
         # the span rows, the shown claims' spans, nav count; the glance adds none, computed or cached
-        with django_assert_num_queries(9):
+        with django_assert_num_queries(8):
             shown = client.get(url).context["glance"].alphas[0]
         units = _page_units(article)
         assert shown.agreement == alpha_nominal(units)

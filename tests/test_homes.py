@@ -107,11 +107,11 @@ def grow(stories: int, reviewers, spans_per_story: int):
 
 
 @pytest.mark.parametrize("size", [1, 6])
-def test_a_reviewers_home_costs_four_queries_at_any_size(client, story, alice, bob, size, django_assert_num_queries):
+def test_a_reviewers_home_costs_three_queries_at_any_size(client, story, alice, bob, size, django_assert_num_queries):
     grow(size, [alice, bob], 2 * size)
     client.force_login(alice)
-    # session, the user with its permissions, the stories with their figures, the spans behind the alphas.
-    with django_assert_num_queries(4):
+    # the session with its user and their permissions, the stories with their figures, the spans behind the alphas.
+    with django_assert_num_queries(3):
         response = client.get(HOME)
     assert len(response.context["rows"]) == size + 1
 
@@ -123,6 +123,6 @@ def test_an_editors_home_costs_the_same_queries_at_any_size(
     grow(size, [alice, bob], 2 * size)
     client.force_login(erin)
     # The same four, and the disputed-queue count the editors' top bar shows.
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = client.get(HOME)
     assert len(response.context["rows"]) == size + 1

@@ -95,13 +95,13 @@ def more_stories(count: int) -> None:
         make_story(f"Extra story {n}", bodies=[f"Body {n} {m}." for m in range(3)])
 
 
-# Session, the user with its permissions (one query; view_story is checked from them), then the page's own
+# The session with its user and their permissions (one query; view_story is checked from them), then the page's own
 # queries (the list: the stories with their figures, and the spans behind the alphas the reader may see); the
 # story page's pictures add three for a story never pre-flagged, as here (when they were drawn: never; when the
 # facts were computed: never; the reader's visible spans), two once pre-flagging drew them and this process read
 # them (three the first time): see tests/test_pictures.py.
-STORY_LIST_QUERIES = 4
-STORY_PAGE_QUERIES = 7
+STORY_LIST_QUERIES = 3
+STORY_PAGE_QUERIES = 6
 
 
 def test_the_story_list_costs_the_same_queries_for_one_or_many_stories(client, alice, story, django_assert_num_queries):

@@ -96,16 +96,16 @@ def test_the_async_loader_reads_the_same_in_one_query(erin, django_assert_num_qu
 
 
 @pytest.mark.parametrize("who", ["alice", "erin"])
-def test_a_signed_in_pages_identity_costs_two_queries(client, story, request, who):
+def test_a_signed_in_pages_identity_costs_one_query(client, story, request, who):
     client.force_login(request.getfixturevalue(who))
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("story-list"))
-    assert response.status_code == 200  # view_story was checked, from the set loaded with the user
+    assert response.status_code == 200  # view_story was checked, from the set loaded with the session's user
     identity = [
         q["sql"]
         for q in queries.captured_queries
-        if any(table in q["sql"] for table in ('"django_session"', '"auth_user"', '"auth_permission"'))
+        if any(table in q["sql"] for table in ('"identity_session"', '"auth_user"', '"auth_permission"'))
     ]
-    assert len(identity) == 2, identity
-    assert identity[0].startswith('SELECT "django_session"')
-    assert identity[1].startswith('SELECT "auth_user"') and '"auth_permission"' in identity[1]
+    assert len(identity) == 1, identity
+    assert identity[0].startswith('SELECT "identity_session"')
+    assert '"auth_user"' in identity[0] and '"auth_permission"' in identity[0]

@@ -100,8 +100,8 @@ def test_a_new_span_is_drawn_without_rebuilding_the_cached_pictures(client, alic
     client.get(url)
     fact = _fact(flagged, "through 2026")
     mark(fact.article, alice, "through 2026", "conflicting")
-    # Session, the user with its permissions, story, articles, the facts' stamp, the spans: no facts read again.
-    with django_assert_num_queries(6):
+    # The session with its user and permissions, story, articles, the facts' stamp, the spans: no facts read again.
+    with django_assert_num_queries(5):
         html = client.get(url).content.decode()
     assert f'href="/articles/{fact.article_id}/#at-{fact.start}-{fact.end}" class="span-mark"' in html
 
@@ -125,11 +125,11 @@ def test_the_story_page_of_fifty_articles_and_five_hundred_facts_reads_its_drawn
     assert StoryFact.objects.filter(story=story).count() >= 500
     assert StoryPictures.objects.filter(story=story).exists()
     client.force_login(alice)
-    # Session, the user with its permissions, story, articles, when the pictures were drawn, the reader's visible
+    # The session with its user and permissions, story, articles, when the pictures were drawn, the reader's visible
     # spans, and the first time the HTML pre-flagging drew; no fact is read.
-    with django_assert_num_queries(7):
-        response = client.get(story.get_absolute_url())
     with django_assert_num_queries(6):
+        response = client.get(story.get_absolute_url())
+    with django_assert_num_queries(5):
         again = client.get(story.get_absolute_url()).content.decode()
     html = response.content.decode()
     assert _pictures(again) == _pictures(html)
@@ -150,9 +150,9 @@ def test_pictures_drawn_for_other_articles_are_drawn_again_from_the_facts(client
     Article.objects.filter(pk=first.pk).update(outlet="Renamed Courier")  # edited, not pre-flagged again
     # As before, then when the facts were computed and the facts themselves: the stored pictures name
     # the old outlet, so they are built again; the next view finds what that one built in the cache.
-    with django_assert_num_queries(8):
-        html = _pictures(client.get(story.get_absolute_url()).content.decode())
     with django_assert_num_queries(7):
+        html = _pictures(client.get(story.get_absolute_url()).content.decode())
+    with django_assert_num_queries(6):
         again = _pictures(client.get(story.get_absolute_url()).content.decode())
     assert again == html != drawn
     # Its lane, its column and the conflicts it is in name it; nothing else changed.
@@ -174,7 +174,7 @@ def test_pictures_built_from_the_facts_are_byte_for_byte_the_ones_the_pre_flag_d
     drawn = _pictures(client.get(url).content.decode())
     # As if drawn by an older markup version: the same articles and facts, so the same pictures.
     StoryPictures.objects.filter(story=story).update(key="drawn by an older markup")
-    with django_assert_num_queries(8):  # the facts are read: built from them, not read as drawn
+    with django_assert_num_queries(7):  # the facts are read: built from them, not read as drawn
         built = _pictures(client.get(url).content.decode())
     assert 'class="span-mark"' in drawn and 'class="mark ' in drawn
     assert built == drawn
@@ -193,7 +193,7 @@ def test_an_outlet_edited_in_the_desk_is_drawn_again_with_the_pre_flags(
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(url, data).status_code == 302
     client.force_login(alice)
-    with django_assert_num_queries(7):  # drawn for the articles as they are now: read, not built
+    with django_assert_num_queries(6):  # drawn for the articles as they are now: read, not built
         html = _pictures(client.get(flagged.get_absolute_url()).content.decode())
     assert html.count("The Renamed Courier") >= 2  # its lane and its column
 

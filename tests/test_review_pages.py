@@ -159,11 +159,11 @@ def test_the_span_data_for_hover_cards_carries_the_linked_evidence(client, alice
     assert data[str(span.pk)]["evidence"][0]["title"] == other.title
 
 
-# Session, the user with its permissions (one query), article with story, then the page's own four
+# The session with its user and their permissions (one query), article with story, then the page's own four
 # (spans, evidence, the story's articles, the story's counts), the article's pre-flags with the
 # reader's own answer to each (one query, the answer as a subquery), and the reviewer's standing
 # (assigned, submitted: whether they may still mark): the same for 0, 10 and 1,000 spans.
-ARTICLE_PAGE_QUERIES = 9
+ARTICLE_PAGE_QUERIES = 8
 
 
 @pytest.mark.parametrize("count", [0, 10, 1000])
