@@ -15,13 +15,13 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, prefetch_related_objects
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from factcheck.articles.models import SHOWN_TO_REVIEWERS, Article, Story
 from factcheck.review.grouping import held, read_locked
-from factcheck.review.models import ClaimGroup, Discussion, ReviewSubmission, Span
+from factcheck.review.models import ClaimGroup, Discussion, Evidence, ReviewSubmission, Span
 
 REVIEWER = "articles.submit_story"
 EDITOR = "articles.approve_story"
@@ -198,8 +198,9 @@ def get_span_for_user(request: HttpRequest, pk: int, *, with_evidence: bool = Tr
 
     Every caller changes the span or checks that it may (edit, delete): the user's standing on its story
     is read in the same query (see get_article_for_user's `for_write`). `with_evidence`: its evidence
-    prefetched, for the editor (a delete leaves it to the deletion, which reads it anyway). `lock`: its
-    article's regrouping lock taken in the same query, as get_article_for_user's.
+    prefetched, for the editor and the save, in a query of its own only when there is some (most verdicts
+    have none; a delete leaves it to the deletion, which reads it anyway). `lock`: its article's
+    regrouping lock taken in the same query, as get_article_for_user's.
     """
     user = request.user
     spans = (
@@ -208,7 +209,13 @@ def get_span_for_user(request: HttpRequest, pk: int, *, with_evidence: bool = Tr
         .select_related("article__story")
     )
     spans = read_locked(spans, of="article") if lock else spans
-    span = get_object_or_404(spans.prefetch_related("evidence") if with_evidence else spans, pk=pk)
+    if with_evidence:
+        spans = spans.annotate(has_evidence=Exists(Evidence.objects.filter(span=OuterRef("pk"))))
+    span = get_object_or_404(spans, pk=pk)
+    if with_evidence and span.has_evidence:
+        prefetch_related_objects([span], "evidence")
+    elif with_evidence:
+        span._prefetched_objects_cache = {"evidence": span.evidence.none()}  # known empty: span.evidence asks nothing
     _keep_standing(span.article.story, user, span)
     if lock:
         held(span.article)
