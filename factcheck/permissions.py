@@ -6,31 +6,19 @@ from contextvars import ContextVar
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
-from django.db.models import Aggregate, F, OuterRef, Q, Subquery, TextField, Value
+from django.db.models import F, OuterRef, Q, Subquery, TextField, Value
 from django.db.models.functions import Concat
 
+from factcheck.sql import JSONList
+
 UserModel = get_user_model()
-
-
-class _JSONStrings(Aggregate):
-    """The aggregated strings as one JSON array in text; NULL over no rows.
-
-    JSON rather than a separator: a codename is any text up to 100 characters, commas included.
-    """
-
-    function = "JSON_GROUP_ARRAY"  # SQLite
-    output_field = TextField()
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        # As text, not json: the driver would decode json itself, and both databases should hand back the same.
-        sql, params = self.as_sql(compiler, connection, function="JSON_AGG", **extra_context)
-        return f"({sql})::text", params
 
 
 def _names(permissions) -> Subquery:
     """`permissions` (correlated to the outer user) as one JSON array of "app_label.codename"."""
     # The constant `one` makes the aggregate's GROUP BY empty: one row, however many permissions match.
-    names = _JSONStrings(Concat(F("content_type__app_label"), Value("."), F("codename"), output_field=TextField()))
+    # JSON rather than a separator: a codename is any text up to 100 characters, commas included.
+    names = JSONList(Concat(F("content_type__app_label"), Value("."), F("codename"), output_field=TextField()))
     return Subquery(permissions.order_by().annotate(one=Value(1)).values("one").annotate(names=names).values("names"))
 
 

@@ -41,7 +41,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection, router, transaction
-from django.db.models import BooleanField, Case, Exists, F, IntegerField, OuterRef, Q, Value, When
+from django.db.models import BooleanField, Case, Exists, F, IntegerField, OuterRef, Q, TextField, Value, When
+from django.db.models.functions import Cast
 from django.utils import timezone
 from simple_history.utils import get_change_reason_from_object
 
@@ -281,6 +282,17 @@ class Chain:
         }
 
 
+@dataclass
+class ReadAlong:
+    """Text expressions (at most len(ALONG_SLOTS)) a write's chain read carries along in its one query, and
+    their `values` once read: what a page answers the write with, read in the write's transaction at no
+    query of its own (review/workspace.py's answer_along). Read with the chain, so after an edit or a
+    deletion, before a new span is inserted."""
+
+    expressions: list
+    values: list | None = None
+
+
 # One read for the chain's spans and the groups they can touch: a UNION ALL of the groups (every column,
 # to regroup and write history from, then has_comments) and the spans (their id, range and label in the
 # groups' columns of the same type, NULL elsewhere), each row ending with the span's reviewer and group.
@@ -290,7 +302,13 @@ _AT = {name: index for index, name in enumerate(GROUP_COLUMNS)}
 _NULL_ID = Value(None, output_field=IntegerField())
 
 
-def _chain_read(article: Article, low: int, high: int, seen_spans: list[int], seen_groups: list[int]):
+# The group columns of text type (in the UNION, PostgreSQL matches columns by type), for ReadAlong's values.
+ALONG_SLOTS = [
+    f.attname for f in ClaimGroup._meta.concrete_fields if f.get_internal_type() in ("CharField", "TextField")
+]
+
+
+def _chain_read(article: Article, low: int, high: int, seen_spans: list[int], seen_groups: list[int], along=None):
     # Only a widened window has rows read already (see overlap_chain): the first read needs no exclusion.
     spans = Span.objects.filter(article=article, start__lt=high, end__gt=low).order_by()
     spans = spans.exclude(pk__in=seen_spans) if seen_spans else spans
@@ -304,10 +322,23 @@ def _chain_read(article: Article, low: int, high: int, seen_spans: list[int], se
     columns = [shared.get(f.attname) or Value(None, output_field=f) for f in ClaimGroup._meta.concrete_fields]
     nothing = Value(None, output_field=BooleanField())
     span_rows = spans.values_list(Value("s"), *columns, nothing, "reviewer_id", "group_id")
-    return groups.union(span_rows, all=True)
+    if not along:
+        return groups.union(span_rows, all=True)
+    # One more row, from the article's own: the expressions carried along, as text in the text columns.
+    carried = dict(zip(ALONG_SLOTS, along, strict=False))
+    columns = [
+        Cast(carried[f.attname], TextField()) if f.attname in carried else Value(None, output_field=f)
+        for f in ClaimGroup._meta.concrete_fields
+    ]
+    along_row = (
+        Article.objects.filter(pk=article.pk).order_by().values_list(Value("a"), *columns, nothing, _NULL_ID, _NULL_ID)
+    )
+    return groups.union(span_rows, along_row, all=True)
 
 
-def overlap_chain(*, article: Article, start: int, end: int, reviewer_id, span_pk: int | None = None) -> Chain:
+def overlap_chain(
+    *, article: Article, start: int, end: int, reviewer_id, span_pk: int | None = None, along: ReadAlong | None = None
+) -> Chain:
     """The spans of `article` linked, through spans of other reviewers, to a span of `reviewer_id` on
     [start, end) (the span `span_pk` itself when it is stored): the only spans whose groups a write there
     can change. Read in one query when the component stays within CHAIN_WINDOW characters of [start, end)
@@ -315,15 +346,21 @@ def overlap_chain(*, article: Article, start: int, end: int, reviewer_id, span_p
     more query per widening: exact either way, since a span linked to the component overlaps it.
 
     The same query reads the stored groups the chain can touch (Chain.touched_groups): every group
-    overlapping the window or holding a span in it."""
+    overlapping the window or holding a span in it, and what `along` asks (its values are set).
+    """
+    if along is not None and len(along.expressions) > len(ALONG_SLOTS):
+        raise ValueError(f"A chain read carries at most {len(ALONG_SLOTS)} expressions along.")
     threshold, measure = min_overlap(), overlap_measure()
     fetched: dict[int, _SpanRow] = {}
     groups: dict[int, ClaimGroup] = {}
     db = router.db_for_read(ClaimGroup)
     low, high = start - CHAIN_WINDOW, end + CHAIN_WINDOW
+    carried = along.expressions if along is not None else None
     while True:
-        for kind, *values in _chain_read(article, low, high, list(fetched), list(groups)):
-            if kind == "s":
+        for kind, *values in _chain_read(article, low, high, list(fetched), list(groups), carried):
+            if kind == "a":
+                along.values = [values[_AT[name]] for name in ALONG_SLOTS[: len(carried)]]
+            elif kind == "s":
                 pk, start_, end_, label = (values[_AT[name]] for name in ("id", "start", "end", "label"))
                 fetched[pk] = _SpanRow(pk, values[-2], start_, end_, label, values[-1])
             else:
@@ -347,6 +384,7 @@ def overlap_chain(*, article: Article, start: int, end: int, reviewer_id, span_p
                 if linked((at, to), (row.start, row.end), threshold, measure):
                     chain.add(row)
                     frontier.append((row.start, row.end, row.reviewer_id))
+        carried = None  # read once: a widening reads only the chain
         # Every span linked to the component overlaps it, so it overlaps [low, high) when the component lies within.
         if low <= chain.low and chain.high <= high:
             return chain
@@ -362,19 +400,23 @@ def regroup_around(
     span_pk: int | None = None,
     story: dict | None = None,
     chain: Chain | None = None,
+    along: ReadAlong | None = None,
 ):
     """Regroup only the linked component around `reviewer_id`'s span on [start, end): what a span
     written (or deleted) there can change.
 
     Spans not linked to the component cannot share a group with any span in it, so the groups outside
     it stay as they are; a verdict saved on a long article costs what its neighbourhood costs.
-    A caller that already holds the lock (`story`, from lock_article) and read the chain passes them.
+    A caller that already holds the lock (`story`, from lock_article) and read the chain passes them;
+    `along`: what the chain's read carries (overlap_chain).
     Inside a caller's transaction no savepoint of its own: an error rolls the whole write back anyway.
     """
     with transaction.atomic(savepoint=False):
         story = story if story is not None else _lock(article)
         if chain is None:
-            chain = overlap_chain(article=article, start=start, end=end, reviewer_id=reviewer_id, span_pk=span_pk)
+            chain = overlap_chain(
+                article=article, start=start, end=end, reviewer_id=reviewer_id, span_pk=span_pk, along=along
+            )
         _regroup(article, story, chain.rows, chain.touched_groups())
 
 

@@ -11,7 +11,7 @@ from simple_history.utils import bulk_create_with_history
 from factcheck.articles.models import Article, Story, check_not_frozen
 from factcheck.refusals import NotAllowed
 from factcheck.review.access import is_editor, is_reviewer, reviewer_standing
-from factcheck.review.grouping import holds_lock, lock_article, overlap_chain, regroup_around
+from factcheck.review.grouping import ReadAlong, holds_lock, lock_article, overlap_chain, regroup_around
 from factcheck.review.models import Discussion, Evidence, Label, ReviewSubmission, Span
 from factcheck.review.offsets import OffsetError, check_span, context
 
@@ -117,10 +117,12 @@ def span_create(
     label: str,
     note: str = "",
     evidence: Iterable[EvidenceRef] = (),
+    along: ReadAlong | None = None,
 ) -> tuple[Span, bool]:
     """Store `reviewer`'s verdict on [start, end); the same span twice updates the existing row, created False.
 
-    Refused (NotAllowed) unless `reviewer` is a reviewer and the story is open for review.
+    Refused (NotAllowed) unless `reviewer` is a reviewer and the story is open for review. `along`: read in
+    the write's chain read (grouping.ReadAlong), before the new span is inserted.
     """
     _check_marker(reviewer)
     _check_open(article.story)
@@ -133,7 +135,7 @@ def span_create(
         # The article's lock first: a double submit racing this one waits, then finds the other request's row
         # in the overlap chain (read anyway for the regrouping), so the check costs no query of its own.
         story = lock_article(article)
-        chain = overlap_chain(article=article, start=start, end=end, reviewer_id=reviewer.pk)
+        chain = overlap_chain(article=article, start=start, end=end, reviewer_id=reviewer.pk, along=along)
         same = [r.pk for r in chain.read.values() if (r.reviewer_id, r.start, r.end) == (reviewer.pk, start, end)]
         if not same:
             # Grouped first, then inserted with its group: no second write to point the new row at it.
@@ -146,7 +148,7 @@ def span_create(
             return span, True
     # The reviewer's latest verdict, note and evidence win; dropping them silently lost work.
     span = Span.objects.select_related("article__story").get(pk=same[0])
-    return span_update(span=span, user=reviewer, label=label, note=note, evidence=evidence), False
+    return span_update(span=span, user=reviewer, label=label, note=note, evidence=evidence, along=along), False
 
 
 def span_update(
@@ -157,17 +159,19 @@ def span_update(
     note: str,
     evidence: Iterable[EvidenceRef] | None = None,
     discussion_change: bool = False,
+    along: ReadAlong | None = None,
 ) -> Span:
     """`user` changes a verdict; evidence, when given, replaces the span's evidence.
 
     Refused unless the story is open for review and `user` is the span's reviewer, assigned and not
     yet submitted (or an editor correcting it at the desk; the history names who changed it).
+    `along`: read in the write's chain read (grouping.ReadAlong), after the change.
     """
     with transaction.atomic(savepoint=not holds_lock(span.article)):
-        return _span_update(span, user, label, note, evidence, discussion_change)
+        return _span_update(span, user, label, note, evidence, discussion_change, along)
 
 
-def _span_update(span: Span, user, label: str, note: str, evidence, discussion_change: bool) -> Span:
+def _span_update(span: Span, user, label: str, note: str, evidence, discussion_change: bool, along) -> Span:
     check_span_change(span=span, user=user, editor_may=True, discussion_change=discussion_change)
     _check_label(label)
     # The article's lock before any span row: a regrouping holds it while it updates spans' groups, so a
@@ -185,20 +189,20 @@ def _span_update(span: Span, user, label: str, note: str, evidence, discussion_c
             rows = _evidence_rows(span, evidence)
             span.evidence.all().delete()
             bulk_create_with_history(rows, Evidence)
-    regroup_around(
-        article=span.article, start=span.start, end=span.end, reviewer_id=span.reviewer_id, span_pk=span.pk, story=story
-    )
+    where = {"start": span.start, "end": span.end, "reviewer_id": span.reviewer_id, "span_pk": span.pk}
+    regroup_around(article=span.article, **where, story=story, along=along)
     return span
 
 
-def span_delete(*, span: Span, user) -> None:
-    """`user` removes their own span, while the story is open for review."""
+def span_delete(*, span: Span, user, along: ReadAlong | None = None) -> None:
+    """`user` removes their own span, while the story is open for review. `along`: read after the deletion."""
     with transaction.atomic(savepoint=not holds_lock(span.article)):
         check_span_change(span=span, user=user)
         story = lock_article(span.article)  # before the span's row, as in span_update
         span.delete()  # its evidence goes with it (CASCADE), each piece's history row too
         # Its former group holds no span in the read any more, so the regrouping finds it as one to take or drop.
-        regroup_around(article=span.article, start=span.start, end=span.end, reviewer_id=span.reviewer_id, story=story)
+        where = {"start": span.start, "end": span.end, "reviewer_id": span.reviewer_id}
+        regroup_around(article=span.article, **where, story=story, along=along)
 
 
 # ---- the blind phase ---------------------------------------------------------------------------

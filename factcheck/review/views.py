@@ -16,11 +16,13 @@ from factcheck.refusals import Refused, refusal
 from factcheck.review import services
 from factcheck.review.access import get_article_for_user, get_span_for_user, is_reviewer, reviewer_standing
 from factcheck.review.forms import SpanCreateForm, SpanUpdateForm
+from factcheck.review.grouping import ReadAlong
 from factcheck.review.models import Label, Span
 from factcheck.review.segments import CUES
 from factcheck.review.services import EvidenceRef
 from factcheck.review.workspace import (
     StoryRow,
+    answer_along,
     article_workspace,
     body_class,
     evidence_pane,
@@ -134,12 +136,14 @@ def _saved(
     delta: int = 0,
     removed: int | None = None,
     with_evidence: bool = True,
+    along: ReadAlong | None = None,
 ) -> HttpResponse:
     """The answer to a stored save: a redirect without htmx; with it, only the pieces of the page it changed.
 
     The pieces go out of band (hx-swap-oob): the body's parts the span covers, its list entry, the counts
     and the story table's row, so a save sends and costs the same on an article of 10 spans or 2,000.
-    `region`: the characters the save touched (a deleted span's), `delta`: spans added (1) or removed (-1).
+    `region`: the characters the save touched (a deleted span's), `delta`: spans added (1) or removed (-1);
+    `along`: what the answer reads, read by the write itself (workspace.answer_along).
     """
     other = None
     if request.POST.get("compare_with"):
@@ -159,10 +163,11 @@ def _saved(
         user=request.user,
         start=start,
         end=end,
-        span_pk=span.pk if span is not None else None,
+        span=span,
         created=created,
         delta=delta,
         with_evidence=with_evidence,
+        along=along,
     )
     compare_with = other.pk if other else None
     if answer.dense_flipped:
@@ -217,6 +222,8 @@ def post_span(request: HttpRequest, pk: int) -> HttpResponse:
             if not form.is_valid():
                 return _error(request, article, 400, _form_message(form), "verdict-error")
             data = form.cleaned_data
+            # The answer's reads ride along with the write's own read of the spans around it.
+            along = answer_along(article=article, user=request.user, start=data["start"], end=data["end"], created=True)
             span, created = services.span_create(
                 article=article,
                 reviewer=request.user,
@@ -226,16 +233,18 @@ def post_span(request: HttpRequest, pk: int) -> HttpResponse:
                 label=data["label"],
                 note=data["note"],
                 evidence=data["evidence"],
+                along=along,
             )
     except REFUSALS as exc:
         return _error(request, article, *refusal(exc), "verdict-error")
     if created:
-        return _saved(request, article, span, "span-created", delta=1, with_evidence=bool(data["evidence"]))
+        with_evidence = bool(data["evidence"])
+        return _saved(request, article, span, "span-created", delta=1, with_evidence=with_evidence, along=along)
     # The same passage again: its verdict, note and evidence are now the ones just sent. htmx pages hear
     # "span-updated" (review.js says "Verdict updated."); a plain post sees this message after the redirect.
     if not request.htmx:
         messages.info(request, SAME_SPAN)
-    return _saved(request, article, span, "span-updated", message=SAME_SPAN)
+    return _saved(request, article, span, "span-updated", message=SAME_SPAN, along=along)
 
 
 def _form_message(form) -> str:
@@ -282,12 +291,12 @@ def _update_span(request: HttpRequest, pk: int) -> HttpResponse:
                 if item.pk in data["keep"]
             ]
             evidence = list(dict.fromkeys(kept + data["evidence"]))
-            services.span_update(
-                span=span, user=request.user, label=data["label"], note=data["note"], evidence=evidence
-            )
+            along = answer_along(article=article, user=request.user, start=span.start, end=span.end)
+            change = {"label": data["label"], "note": data["note"], "evidence": evidence}
+            services.span_update(span=span, user=request.user, **change, along=along)
     except REFUSALS as exc:
         return _error(request, article, *refusal(exc), target)
-    return _saved(request, article, span, "span-updated", with_evidence=bool(evidence))
+    return _saved(request, article, span, "span-updated", with_evidence=bool(evidence), along=along)
 
 
 @login_required
@@ -297,9 +306,11 @@ def delete_span(request: HttpRequest, pk: int) -> HttpResponse:
         with transaction.atomic():  # as in post_span
             span = get_span_for_user(request, pk, with_evidence=False, lock=True)
             article = span.article
-            services.span_delete(span=span, user=request.user)
+            along = answer_along(article=article, user=request.user, start=span.start, end=span.end)
+            services.span_delete(span=span, user=request.user, along=along)
     except Refused as exc:
         return _error(request, article, *refusal(exc), f"span-{span.pk}-error")
+    region = (span.start, span.end)
     return _saved(
-        request, article, None, "span-deleted", region=(span.start, span.end), delta=-1, removed=pk, with_evidence=False
+        request, article, None, "span-deleted", region=region, delta=-1, removed=pk, with_evidence=False, along=along
     )

@@ -1,17 +1,21 @@
 """Reads for the reviewer's pages: the highlighted body, the span lists and counts, in a fixed number of queries."""
 
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, TextField, Value, When
+from django.db.models import Count, F, Q, Subquery, TextField, Value
+from django.db.models.functions import Cast, JSONObject
 from django.utils.safestring import SafeString, mark_safe
 
 from factcheck.articles.models import Article
 from factcheck.review import segments
 from factcheck.review.access import visible_span_filter
+from factcheck.review.grouping import ReadAlong
 from factcheck.review.models import Evidence, Label, Span
 from factcheck.review.selectors import visible_spans
+from factcheck.sql import JSONList
 from factcheck.text import clip
 
 # A list of 1,000 verdicts would outweigh the article itself; longer lists open on demand.
@@ -193,8 +197,6 @@ def body_parts(body: str, spans: list[SpanRow], own: list[bool], *, dense: bool)
 
 
 SPAN_ROW_FIELDS = ("pk", "start", "end", "quote", "label", "note", "reviewer_id")
-_NO_NUMBER = Value(None, output_field=IntegerField())
-_NO_TEXT = Value(None, output_field=TextField())
 
 
 @dataclass
@@ -220,62 +222,79 @@ class SaveAnswer:
         return max(0, self.total - LIST_LIMIT)
 
 
+def _one_row(queryset, **aggregate) -> Subquery:
+    # values() of a constant before annotate(): aggregated over every row, no GROUP BY, so exactly one row.
+    return Subquery(queryset.order_by().annotate(one=Value(1)).values("one").annotate(**aggregate).values(*aggregate))
+
+
+def _window(body: str, start: int, end: int) -> tuple[list[int], range, int, int]:
+    """The body's part starts, the parts covering [start, end) and the characters they span."""
+    starts = segments.part_starts(body)
+    which = segments.parts_covering(starts, start, end)
+    right = starts[which.stop] if which.stop < len(starts) else len(body)
+    return starts, which, starts[which.start], right
+
+
+def answer_along(*, article: Article, user, start: int, end: int, created: bool = False) -> ReadAlong:
+    """What the answer to `user`'s save on [start, end) reads, as expressions the write's own chain read carries
+    (grouping.ReadAlong), so the answer costs no query: the spans the user sees on the body's parts the save
+    covers (JSON), the tallies (how many spans the page shows, the user's own by label: JSON) and, for a new
+    span, the user's span after it in reading order (where its list entry goes). save_answer reads them."""
+    # Offsets not checked yet (the write checks them, and refuses before reading): kept within the body here.
+    start, end = sorted((min(max(start, 0), len(article.body)), min(max(end, 0), len(article.body))))
+    _, _, left, right = _window(article.body, start, end)
+    visible = visible_spans(article=article, user=user).select_related(None).filter(start__lt=right, end__gt=left)
+    row = JSONObject(**{name: name for name in SPAN_ROW_FIELDS}, reviewer_name="reviewer__username")
+    counts = {"shown": Count("pk", filter=visible_span_filter(story_id=article.story_id, user=user))}
+    counts |= {value: Count("pk", filter=Q(reviewer_id=user.pk, label=value)) for value in Label.values}
+    expressions = [
+        _one_row(visible, rows=JSONList(row)),
+        _one_row(Span.objects.filter(article=article), t=JSONObject(**counts)),
+    ]
+    if created:
+        # Before the new span is stored, and no span of the user shares its range: the first one after it.
+        after = Q(start__gt=start) | Q(start=start, end__gt=end)
+        following = Span.objects.filter(after, article=article, reviewer_id=user.pk).order_by("start", "end", "pk")
+        expressions.append(Subquery(following.values("pk")[:1]))
+    return ReadAlong(expressions)
+
+
 def save_answer(
-    *, article: Article, user, start: int, end: int, span_pk: int | None, created: bool = False, delta: int = 0,
-    with_evidence: bool = True,
+    *, article: Article, user, start: int, end: int, span: Span | None, created: bool = False, delta: int = 0,
+    with_evidence: bool = True, along: ReadAlong | None = None,
     oob: bool = True,
 ) -> SaveAnswer:  # fmt: skip
-    """The fragments a save of span `span_pk` (None: deleted) on [start, end) changed, in one query (two
-    with the span's evidence).
+    """The fragments a save of `span` (None: deleted) on [start, end) changed: no query when the write carried
+    `along` (answer_along) in its chain read, else one; one more for the span's evidence.
 
     `delta`: how the number of spans on the article changed (1 created, -1 deleted, 0 edited), to tell
     whether the page crossed DENSE. `with_evidence`: whether the span may have evidence to list.
     """
     body = article.body
-    starts = segments.part_starts(body)
-    which = segments.parts_covering(starts, start, end)
-    left = starts[which.start]
-    right = starts[which.stop] if which.stop < len(starts) else len(body)
-    visible = visible_spans(article=article, user=user).select_related(None)
-    columns = {"reviewer_name": F("reviewer__username")}
-    if created:
-        # The user's span after the new one in reading order (where its list entry goes), read on the new
-        # span's row of the same query: the subquery runs for that row only.
-        after = (
-            Q(start__gt=OuterRef("start"))
-            | Q(start=OuterRef("start"), end__gt=OuterRef("end"))
-            | Q(start=OuterRef("start"), end=OuterRef("end"), pk__gt=OuterRef("pk"))
-        )
-        following = Span.objects.filter(after, article=article, reviewer_id=user.pk).order_by("start", "end", "pk")
-        columns["next_pk"] = Case(When(pk=span_pk, then=Subquery(following.values("pk")[:1])))
-    else:
-        columns["next_pk"] = _NO_NUMBER
-    # One query: a row of tallies (how many spans the page shows, then the user's own by label, carried in
-    # the spans' integer columns), then the spans near the save. An aggregate without GROUP BY: one row.
-    counts = {"shown": Count("pk", filter=visible_span_filter(story_id=article.story_id, user=user))}
-    counts |= {value: Count("pk", filter=Q(reviewer_id=user.pk, label=value)) for value in Label.values}
-    # values() of constants before annotate(): the counts are aggregated over every row, no GROUP BY.
-    nothing = {"kind": Value("t"), "no_text": _NO_TEXT, "no_number": _NO_NUMBER}
-    counted = Span.objects.filter(article=article).order_by().values(**nothing).annotate(**counts)
-    first, second, third = Label.values  # in the integer columns pk, start, end, reviewer_id, after "shown"
-    text, number = "no_text", "no_number"
-    counted = counted.values_list("kind", "shown", first, second, text, text, text, third, text, number)
-    spans = visible.filter(start__lt=right, end__gt=left).order_by()
-    spans = spans.values_list(Value("s"), *SPAN_ROW_FIELDS, *columns.values())
-    near, next_pk, shown, own_counts = [], None, 0, Counter()
-    for kind, pk, start_, end_, quote, label, note, reviewer_id, reviewer_name, following in counted.union(
-        spans, all=True
-    ):
-        if kind == "t":
-            shown, own_counts = pk, Counter(dict(zip(Label.values, (start_, end_, reviewer_id), strict=True)))
-            continue
-        next_pk = following or next_pk
-        near.append(SpanRow(pk, start_, end_, quote, label, note, reviewer_id, reviewer_name))
-    near.sort(key=lambda span: (span.start, span.end, span.pk))
+    starts, which, _, _ = _window(body, start, end)
+    if along is None:
+        along = answer_along(article=article, user=user, start=start, end=end, created=created)
+    # Read before the new span was stored when the write carried it: it is added below.
+    pending = created and along.values is not None
+    if along.values is None:
+        texts = {f"v{n}": Cast(expression, TextField()) for n, expression in enumerate(along.expressions)}
+        along.values = list(Article.objects.filter(pk=article.pk).values_list(*texts.values()).get())
+    near_json, tallies_json, *following = along.values
+    near = [SpanRow(**values) for values in json.loads(near_json or "[]")]
+    tallies = json.loads(tallies_json)
+    shown = tallies.pop("shown")
+    own_counts = Counter(tallies)
+    if pending:
+        name = user.get_username()
+        near.append(SpanRow(*(getattr(span, field) for field in SPAN_ROW_FIELDS), reviewer_name=name))
+        shown, own_counts[span.label] = shown + 1, own_counts[span.label] + 1
+    next_pk = int(following[0]) if following and following[0] is not None else None
+    near.sort(key=lambda row: (row.start, row.end, row.pk))
     dense = shown > DENSE
-    own = [span.reviewer_id == user.pk for span in near]
+    own = [row.reviewer_id == user.pk for row in near]
     parts = segments.render_parts(body, segments.cut(len(body), near, own), starts, which, cues=not dense, oob=oob)
-    row = next((span for span in near if span.pk == span_pk), None)
+    span_pk = span.pk if span is not None else None
+    row = next((row for row in near if row.pk == span_pk), None)
     entry = None
     if row is not None:
         row.cue = segments.CUES.get(row.label, "")
