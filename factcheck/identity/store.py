@@ -1,6 +1,7 @@
 """The session engine (SESSION_ENGINE): Django's database sessions, read with their user in the same query."""
 
 import logging
+from functools import cache
 
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore as DBStore
@@ -8,6 +9,8 @@ from django.core.exceptions import SuspiciousOperation
 from django.utils import timezone
 
 from factcheck.permissions import permission_names
+
+PERMISSION_NAMES = tuple(permission_names())
 
 
 class SessionStore(DBStore):
@@ -26,18 +29,24 @@ class SessionStore(DBStore):
 
         return Session
 
+    @classmethod
+    @cache
+    def _rows(cls):
+        """The sessions with their users and permission names: built once per process (its subqueries cost
+        more to build than the query costs to run), cloned by each lookup."""
+        return cls.get_model_class().objects.select_related("user").annotate(**permission_names("user_id"))
+
     def _get_session_from_db(self):
         self.user = None
-        rows = self.model.objects.select_related("user").annotate(**permission_names("user_id"))
         try:
-            row = rows.get(session_key=self.session_key, expire_date__gt=timezone.now())
+            row = self._rows().get(session_key=self.session_key, expire_date__gt=timezone.now())
         except (self.model.DoesNotExist, SuspiciousOperation) as exc:
             if isinstance(exc, SuspiciousOperation):  # as Django's own store logs it
                 logging.getLogger(f"django.security.{exc.__class__.__name__}").warning(str(exc))
             self._session_key = None
             return None
         if row.user is not None:
-            for name in permission_names():
+            for name in PERMISSION_NAMES:
                 setattr(row.user, name, getattr(row, name))
             self.user = row.user
         return row
