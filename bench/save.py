@@ -20,6 +20,7 @@ at both sizes, at most 10) and the answer's size.
 
 # ruff: noqa: I001, E402  (harness sets Django up before the models are imported)
 import cProfile
+import os
 import pstats
 import statistics
 import time
@@ -182,7 +183,7 @@ def measure(client, small: tuple, large: tuple, repeat: int, profile: bool) -> d
             for k in range(5):
                 profiler.runcall(sizes["large"][name], 100 + k)
             print(f"\n## cProfile: 5 x {name} at {Span.objects.filter(article=large[0]).count()} spans")
-            pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
+            pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_PROFILE_SORT", "tottime")).print_stats(120)
     return out
 
 

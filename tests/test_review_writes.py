@@ -320,14 +320,20 @@ def test_without_htmx_a_save_from_the_compare_view_returns_there(client, alice, 
 # ---- what a save costs: the same queries on an article of 10 spans or 2,000 ---------------------------------------
 
 # Counted as a request runs in production (transaction=True: no test transaction around it). The session with its
-# user and their permissions; then in the write's transaction (BEGIN ... COMMIT) the article (for an edit, the span,
-# knowing whether it has evidence: one query more to read it when it has) with its story, the writer's standing and,
-# on PostgreSQL, the article's regrouping lock in the same query; the overlap chain and the stored groups it can
-# touch, with what the answer shows (the spans near the save, the tallies, the next list entry) carried along in the
-# same read; the groups' writes (one INSERT ... ON CONFLICT), the moved spans' group pointers (one UPDATE; this
-# create splits a group, so one span moves), the groups' history (one INSERT); the span's write (a new one inserted
-# with its group) and its history row. Nothing after the commit: the answer is drawn from what was read.
-SAVE_QUERIES = {"create": 10, "edit": 9, "delete": 14}
+# user and their permissions; the article (for an edit, the span, knowing whether it has evidence: one query more to
+# read it when it has) with its story and the writer's standing; then the write's transaction (BEGIN ... COMMIT):
+# on PostgreSQL the article's regrouping lock (SQLite's BEGIN IMMEDIATE is its lock), the overlap chain and the stored
+# groups it can touch, with what the answer shows (the spans near the save, the tallies, the next list entry)
+# carried along in the same read, compiled before the lock; the groups' writes (one INSERT ... ON CONFLICT), the
+# moved spans' group pointers (one UPDATE; this create splits a group, so one span moves), the groups' history (one
+# INSERT); the span's write (a new one inserted with its group) and its history row. Nothing after the commit.
+# A create that joins another reviewer's claim moves no span: no pointer UPDATE.
+SAVE_QUERIES = {"join": 9, "create": 10, "edit": 9, "delete": 14}
+
+
+def save_queries(kind: str) -> int:
+    """SAVE_QUERIES on this database: one more where the article's lock is a row lock of its own (PostgreSQL)."""
+    return SAVE_QUERIES[kind] + int(connection.features.has_select_for_update)
 
 
 def long_report(sentences: int = 400) -> str:
@@ -347,28 +353,35 @@ def test_a_save_makes_the_same_queries_on_an_article_of_10_or_2000_spans(
 ):
     story = make_story("Bridges and tunnels", bodies=[long_report(), "Another report on the same bridges."])
     article = story.articles.order_by("pk").first()
-    middle = 200
-    mark_in_bulk(article, [alice, bob, carol], count, skip={middle})
+    middle, apart = 200, 300
+    mark_in_bulk(article, [alice, bob, carol], count, skip={middle, apart})
     start, end = sentences(article.body)[middle]
     mark_range(article, bob, start, end, "conflicting")  # the same neighbourhood at either size
     own = mark_range(article, alice, start, start + 20, "consistent")
-    assert Span.objects.filter(article=article).count() == count + 2
+    mark_range(article, bob, *sentences(article.body)[apart], "consistent")
+    assert Span.objects.filter(article=article).count() == count + 3
     client.force_login(alice)
+    connection.features.supports_json_field  # noqa: B018  # SQLite's one probe per process, before its first JSON
 
-    with django_assert_num_queries(SAVE_QUERIES["create"]) as captured:
+    with django_assert_num_queries(save_queries("join")):  # the same sentence as bob's: his claim, no span moves
+        response = post_span(client, article, claim(article, *sentences(article.body)[apart]), headers=HTMX)
+    assert response.status_code == 201
+
+    with django_assert_num_queries(save_queries("create")) as captured:
         response = post_span(client, article, claim(article, start, end, note="Off by a year."), headers=HTMX)
     assert response.status_code == 201
-    # PostgreSQL's row lock is taken by the article's read, inside the transaction, not by a query of its own.
-    locks = [query["sql"] for query in captured.captured_queries if "FOR UPDATE" in query["sql"]]
+    # PostgreSQL's row lock on the article, taken once, after BEGIN and before the chain's read.
+    sql = [query["sql"] for query in captured.captured_queries]
+    locks = [n for n, statement in enumerate(sql) if "FOR UPDATE" in statement]
     assert len(locks) == int(connection.features.has_select_for_update)
-    assert all('FROM "articles_article"' in sql and "standing_assigned" in sql for sql in locks)
-    with django_assert_num_queries(SAVE_QUERIES["edit"]):
+    assert all(sql[n - 1].startswith("BEGIN") and '"review_claimgroup"' in sql[n + 1] for n in locks)
+    with django_assert_num_queries(save_queries("edit")):
         response = client.post(reverse("span-update", args=[own.pk]), {"label": "unsupported"}, headers=HTMX)
     assert response.status_code == 200
-    with django_assert_num_queries(SAVE_QUERIES["delete"]):
+    with django_assert_num_queries(save_queries("delete")):
         response = client.post(reverse("span-delete", args=[own.pk]), headers=HTMX)
     assert response.status_code == 200
-    assert Span.objects.filter(article=article).count() == count + 2
+    assert Span.objects.filter(article=article).count() == count + 4
     # The answer is the saved span's part of the body, never the whole workspace.
     assert 'id="workspace"' not in response.content.decode() and len(response.content) < 10_000
 
@@ -420,3 +433,19 @@ def test_every_answer_shows_its_parts_and_counts_as_the_page_shows_them_after_it
         200,
     )
     check(client.post(reverse("span-delete", args=[spans[2].pk]), headers=HTMX), 200)
+
+
+def test_the_chain_read_compiled_before_the_lock_returns_what_the_queryset_returns(alice, bob):
+    """A write compiles its first chain read before taking the article's lock (grouping.compiled): the rows,
+    converted by the same compiler, are the queryset's own, groups with their dates and flags included."""
+    from factcheck.review.grouping import CHAIN_WINDOW, _chain_read, compiled
+    from factcheck.review.workspace import answer_along
+
+    article = make_story("Compiled", bodies=[long_report(40), "Another."]).articles.order_by("pk").first()
+    mark_in_bulk(article, [alice, bob], 60)
+    start, end = sentences(article.body)[5]
+    along = answer_along(article=article, user=alice, start=start, end=end, created=True)
+    query = _chain_read(article, start - CHAIN_WINDOW, end + CHAIN_WINDOW, [], [], along.expressions)
+    rows = compiled(query)()
+    assert rows == list(query)
+    assert {row[0] for row in rows} == {"g", "s", "a"}

@@ -20,7 +20,6 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from factcheck.articles.models import SHOWN_TO_REVIEWERS, Article, Story
-from factcheck.review.grouping import held, read_locked
 from factcheck.review.models import ClaimGroup, Discussion, Evidence, ReviewSubmission, Span
 
 REVIEWER = "articles.submit_story"
@@ -177,30 +176,26 @@ def get_story_for_user(request: HttpRequest, slug: str) -> Story:
     return get_object_or_404(stories_for(request.user), slug=slug)
 
 
-def get_article_for_user(request: HttpRequest, pk: int, *, for_write: bool = False, lock: bool = False) -> Article:
+def get_article_for_user(request: HttpRequest, pk: int, *, for_write: bool = False) -> Article:
     """The article with its story. `for_write`: with the user's standing on it read in the same query, for
-    the write that follows (reviewer_standing then asks nothing more). `lock`: with its regrouping lock
-    too, inside the caller's transaction (grouping.read_locked), so the write takes it with no query."""
+    the write that follows (reviewer_standing then asks nothing more)."""
     user = request.user
     articles = Article.objects.filter(story_q(user, "story__")).select_related("story")
     if not for_write:
         return get_object_or_404(articles, pk=pk)
     articles = articles.annotate(**_standing_flags(story_id=OuterRef("story_id"), user=user))
-    article = get_object_or_404(read_locked(articles) if lock else articles, pk=pk)
+    article = get_object_or_404(articles, pk=pk)
     _keep_standing(article.story, user, article)
-    if lock:
-        held(article)
     return article
 
 
-def get_span_for_user(request: HttpRequest, pk: int, *, with_evidence: bool = True, lock: bool = False) -> Span:
+def get_span_for_user(request: HttpRequest, pk: int, *, with_evidence: bool = True) -> Span:
     """The user's own span on a story they may see; anyone else's, or a guessed id, is a 404.
 
     Every caller changes the span or checks that it may (edit, delete): the user's standing on its story
     is read in the same query (see get_article_for_user's `for_write`). `with_evidence`: its evidence
     prefetched, for the editor and the save, in a query of its own only when there is some (most verdicts
-    have none; a delete leaves it to the deletion, which reads it anyway). `lock`: its article's
-    regrouping lock taken in the same query, as get_article_for_user's.
+    have none; a delete leaves it to the deletion, which reads it anyway).
     """
     user = request.user
     spans = (
@@ -208,7 +203,6 @@ def get_span_for_user(request: HttpRequest, pk: int, *, with_evidence: bool = Tr
         .annotate(**_standing_flags(story_id=OuterRef("article__story_id"), user=user))
         .select_related("article__story")
     )
-    spans = read_locked(spans, of="article") if lock else spans
     if with_evidence:
         spans = spans.annotate(has_evidence=Exists(Evidence.objects.filter(span=OuterRef("pk"))))
     span = get_object_or_404(spans, pk=pk)
@@ -217,8 +211,6 @@ def get_span_for_user(request: HttpRequest, pk: int, *, with_evidence: bool = Tr
     elif with_evidence:
         span._prefetched_objects_cache = {"evidence": span.evidence.none()}  # known empty: span.evidence asks nothing
     _keep_standing(span.article.story, user, span)
-    if lock:
-        held(span.article)
     return span
 
 

@@ -36,11 +36,11 @@ readable, and it is taken again by the first component that overlaps its range e
 
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connection, router, transaction
+from django.db import connection, connections, router, transaction
 from django.db.models import BooleanField, Case, Exists, F, IntegerField, OuterRef, Q, TextField, Value, When
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -179,12 +179,11 @@ PENDING = -1
 def _lock(article: Article) -> dict:
     """One regrouping per article at a time; the story's quorum and majority, as the regrouping applies them.
 
-    PostgreSQL: a row lock, and the rule read in the same statement (fresh under the lock, at no cost),
-    unless the request read the article with its lock already in this transaction (read_locked).
+    PostgreSQL: a row lock, and the rule read in the same statement (fresh under the lock, at no cost).
     SQLite has no row locks and already serialises writers: no query, the rule of the story loaded with
     the article (the request's lookup selects it) is the one the request saw.
     """
-    if not connection.features.has_select_for_update or holds_lock(article):
+    if not connection.features.has_select_for_update:
         return {"quorum": article.story.quorum, "majority": article.story.majority}
     return (
         Article.objects.select_for_update(of=("self",))
@@ -192,31 +191,6 @@ def _lock(article: Article) -> dict:
         .values(quorum=F("story__quorum"), majority=F("story__majority"))
         .get()
     )
-
-
-def _transaction():
-    """The outermost atomic block running now (None outside one): a row lock taken in it lasts as long."""
-    blocks = connection.atomic_blocks
-    return blocks[0] if connection.in_atomic_block and blocks else None
-
-
-def read_locked(queryset, of: str = "self"):
-    """`queryset`, reading an article (`of`: the path to it) with its regrouping lock: a request that reads the
-    article it writes to inside its transaction takes the lock in the same query (PostgreSQL), not one more.
-    Mark what it returns with held()."""
-    return queryset.select_for_update(of=(of,))
-
-
-def held(article: Article) -> None:
-    """`article` was read with its lock (read_locked) in the transaction running now."""
-    article._lock_held_in = _transaction()
-
-
-def holds_lock(article: Article) -> bool:
-    """Whether the transaction running now read `article` with its lock: a write in it needs no lock query and
-    no savepoint of its own (an error inside rolls the caller's transaction back, which holds the lock)."""
-    now = _transaction()
-    return now is not None and getattr(article, "_lock_held_in", None) is now
 
 
 @transaction.atomic
@@ -336,8 +310,40 @@ def _chain_read(article: Article, low: int, high: int, seen_spans: list[int], se
     return groups.union(span_rows, along_row, all=True)
 
 
+def compiled(queryset) -> Callable[[], list[tuple]]:
+    """`queryset` (values_list) compiled now, run later: a function returning the rows list(queryset) returns.
+
+    A write compiles its first chain read before it takes the article's lock: the lock is then held while
+    the query runs, not while Django builds its SQL (for the chain read with the answer carried along, the
+    building costs more than PostgreSQL's running it), and every save of the article waits on that lock.
+    The same compiler converts the rows, as Django's ValuesListIterable has it do.
+    """
+    compiler = queryset.query.get_compiler(using=queryset.db)
+    sql, params = compiler.as_sql()
+
+    def run() -> list[tuple]:
+        with connections[queryset.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            return list(compiler.results_iter(results=[cursor.fetchall()], tuple_expected=True))
+
+    return run
+
+
+def first_chain_read(*, article: Article, start: int, end: int, along: ReadAlong | None = None):
+    """The first read overlap_chain makes for a write on [start, end), compiled now (see compiled())."""
+    carried = along.expressions if along is not None else None
+    return compiled(_chain_read(article, start - CHAIN_WINDOW, end + CHAIN_WINDOW, [], [], carried))
+
+
 def overlap_chain(
-    *, article: Article, start: int, end: int, reviewer_id, span_pk: int | None = None, along: ReadAlong | None = None
+    *,
+    article: Article,
+    start: int,
+    end: int,
+    reviewer_id,
+    span_pk: int | None = None,
+    along: ReadAlong | None = None,
+    first=None,
 ) -> Chain:
     """The spans of `article` linked, through spans of other reviewers, to a span of `reviewer_id` on
     [start, end) (the span `span_pk` itself when it is stored): the only spans whose groups a write there
@@ -347,6 +353,8 @@ def overlap_chain(
 
     The same query reads the stored groups the chain can touch (Chain.touched_groups): every group
     overlapping the window or holding a span in it, and what `along` asks (its values are set).
+    `first`: that first read, compiled before the caller took the lock (first_chain_read, with the same
+    `along`).
     """
     if along is not None and len(along.expressions) > len(ALONG_SLOTS):
         raise ValueError(f"A chain read carries at most {len(ALONG_SLOTS)} expressions along.")
@@ -357,7 +365,9 @@ def overlap_chain(
     low, high = start - CHAIN_WINDOW, end + CHAIN_WINDOW
     carried = along.expressions if along is not None else None
     while True:
-        for kind, *values in _chain_read(article, low, high, list(fetched), list(groups), carried):
+        rows = first() if first is not None else _chain_read(article, low, high, list(fetched), list(groups), carried)
+        first = None
+        for kind, *values in rows:
             if kind == "a":
                 along.values = [values[_AT[name]] for name in ALONG_SLOTS[: len(carried)]]
             elif kind == "s":
@@ -401,6 +411,7 @@ def regroup_around(
     story: dict | None = None,
     chain: Chain | None = None,
     along: ReadAlong | None = None,
+    first=None,
 ):
     """Regroup only the linked component around `reviewer_id`'s span on [start, end): what a span
     written (or deleted) there can change.
@@ -408,14 +419,20 @@ def regroup_around(
     Spans not linked to the component cannot share a group with any span in it, so the groups outside
     it stay as they are; a verdict saved on a long article costs what its neighbourhood costs.
     A caller that already holds the lock (`story`, from lock_article) and read the chain passes them;
-    `along`: what the chain's read carries (overlap_chain).
+    `along`, `first`: what the chain's read carries, and that read compiled beforehand (overlap_chain).
     Inside a caller's transaction no savepoint of its own: an error rolls the whole write back anyway.
     """
     with transaction.atomic(savepoint=False):
         story = story if story is not None else _lock(article)
         if chain is None:
             chain = overlap_chain(
-                article=article, start=start, end=end, reviewer_id=reviewer_id, span_pk=span_pk, along=along
+                article=article,
+                start=start,
+                end=end,
+                reviewer_id=reviewer_id,
+                span_pk=span_pk,
+                along=along,
+                first=first,
             )
         _regroup(article, story, chain.rows, chain.touched_groups())
 

@@ -11,7 +11,7 @@ from simple_history.utils import bulk_create_with_history
 from factcheck.articles.models import Article, Story, check_not_frozen
 from factcheck.refusals import NotAllowed
 from factcheck.review.access import is_editor, is_reviewer, reviewer_standing
-from factcheck.review.grouping import ReadAlong, holds_lock, lock_article, overlap_chain, regroup_around
+from factcheck.review.grouping import ReadAlong, first_chain_read, lock_article, overlap_chain, regroup_around
 from factcheck.review.models import Discussion, Evidence, Label, ReviewSubmission, Span
 from factcheck.review.offsets import OffsetError, check_span, context
 
@@ -131,11 +131,13 @@ def span_create(
     _check_label(label)
     evidence = list(evidence)  # read twice when the span already exists
     prefix, suffix = context(article.body, start, end)
-    with transaction.atomic(savepoint=not holds_lock(article)):
+    # Compiled before the transaction: every save of this article waits on its lock while we hold it.
+    first = first_chain_read(article=article, start=start, end=end, along=along)
+    with transaction.atomic():
         # The article's lock first: a double submit racing this one waits, then finds the other request's row
         # in the overlap chain (read anyway for the regrouping), so the check costs no query of its own.
         story = lock_article(article)
-        chain = overlap_chain(article=article, start=start, end=end, reviewer_id=reviewer.pk, along=along)
+        chain = overlap_chain(article=article, start=start, end=end, reviewer_id=reviewer.pk, along=along, first=first)
         same = [r.pk for r in chain.read.values() if (r.reviewer_id, r.start, r.end) == (reviewer.pk, start, end)]
         if not same:
             # Grouped first, then inserted with its group: no second write to point the new row at it.
@@ -167,11 +169,12 @@ def span_update(
     yet submitted (or an editor correcting it at the desk; the history names who changed it).
     `along`: read in the write's chain read (grouping.ReadAlong), after the change.
     """
-    with transaction.atomic(savepoint=not holds_lock(span.article)):
-        return _span_update(span, user, label, note, evidence, discussion_change, along)
+    first = first_chain_read(article=span.article, start=span.start, end=span.end, along=along)  # as in span_create
+    with transaction.atomic():
+        return _span_update(span, user, label, note, evidence, discussion_change, along, first)
 
 
-def _span_update(span: Span, user, label: str, note: str, evidence, discussion_change: bool, along) -> Span:
+def _span_update(span: Span, user, label: str, note: str, evidence, discussion_change: bool, along, first) -> Span:
     check_span_change(span=span, user=user, editor_may=True, discussion_change=discussion_change)
     _check_label(label)
     # The article's lock before any span row: a regrouping holds it while it updates spans' groups, so a
@@ -190,19 +193,20 @@ def _span_update(span: Span, user, label: str, note: str, evidence, discussion_c
             span.evidence.all().delete()
             bulk_create_with_history(rows, Evidence)
     where = {"start": span.start, "end": span.end, "reviewer_id": span.reviewer_id, "span_pk": span.pk}
-    regroup_around(article=span.article, **where, story=story, along=along)
+    regroup_around(article=span.article, **where, story=story, along=along, first=first)
     return span
 
 
 def span_delete(*, span: Span, user, along: ReadAlong | None = None) -> None:
     """`user` removes their own span, while the story is open for review. `along`: read after the deletion."""
-    with transaction.atomic(savepoint=not holds_lock(span.article)):
+    first = first_chain_read(article=span.article, start=span.start, end=span.end, along=along)  # as in span_create
+    with transaction.atomic():
         check_span_change(span=span, user=user)
         story = lock_article(span.article)  # before the span's row, as in span_update
         span.delete()  # its evidence goes with it (CASCADE), each piece's history row too
         # Its former group holds no span in the read any more, so the regrouping finds it as one to take or drop.
         where = {"start": span.start, "end": span.end, "reviewer_id": span.reviewer_id}
-        regroup_around(article=span.article, **where, story=story, along=along)
+        regroup_around(article=span.article, **where, story=story, along=along, first=first)
 
 
 # ---- the blind phase ---------------------------------------------------------------------------

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -213,28 +212,25 @@ def _saved(
 @login_required
 @require_POST
 def post_span(request: HttpRequest, pk: int) -> HttpResponse:
+    article = get_article_for_user(request, pk, for_write=True)
     form = SpanCreateForm(request.POST)
+    if not form.is_valid():
+        return _error(request, article, 400, _form_message(form), "verdict-error")
+    data = form.cleaned_data
+    # The answer's reads ride along with the write's own read of the spans around it.
+    along = answer_along(article=article, user=request.user, start=data["start"], end=data["end"], created=True)
     try:
-        # The write's transaction from the article's read on: the read takes the article's regrouping lock
-        # too (PostgreSQL), so the write asks for it no more. A refusal leaves it, rolling everything back.
-        with transaction.atomic():
-            article = get_article_for_user(request, pk, for_write=True, lock=form.is_valid())
-            if not form.is_valid():
-                return _error(request, article, 400, _form_message(form), "verdict-error")
-            data = form.cleaned_data
-            # The answer's reads ride along with the write's own read of the spans around it.
-            along = answer_along(article=article, user=request.user, start=data["start"], end=data["end"], created=True)
-            span, created = services.span_create(
-                article=article,
-                reviewer=request.user,
-                start=data["start"],
-                end=data["end"],
-                quote=data["quote"],
-                label=data["label"],
-                note=data["note"],
-                evidence=data["evidence"],
-                along=along,
-            )
+        span, created = services.span_create(
+            article=article,
+            reviewer=request.user,
+            start=data["start"],
+            end=data["end"],
+            quote=data["quote"],
+            label=data["label"],
+            note=data["note"],
+            evidence=data["evidence"],
+            along=along,
+        )
     except REFUSALS as exc:
         return _error(request, article, *refusal(exc), "verdict-error")
     if created:
@@ -272,28 +268,29 @@ def edit_span(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _update_span(request: HttpRequest, pk: int) -> HttpResponse:
-    target = f"span-{pk}-error"
+    span = get_span_for_user(request, pk)
+    article = span.article
+    target = f"span-{span.pk}-error"
+    form = SpanUpdateForm(request.POST, span=span)
+    if not form.is_valid():
+        # A change that may not be made is refused as such, whatever the form says (span_update checks
+        # the same rule for a valid form, so a save reads the writer's standing once).
+        try:
+            services.check_span_change(span=span, user=request.user)
+        except Refused as exc:
+            return _error(request, article, *refusal(exc), target)
+        return _error(request, article, 400, _form_message(form), target)
+    data = form.cleaned_data
+    kept = [
+        EvidenceRef(article_id=item.article_id, start=item.start, end=item.end, quote=item.quote)
+        for item in span.evidence.all()
+        if item.pk in data["keep"]
+    ]
+    evidence = list(dict.fromkeys(kept + data["evidence"]))
+    along = answer_along(article=article, user=request.user, start=span.start, end=span.end)
     try:
-        # As in post_span: the span's read takes its article's lock, and a refusal rolls everything back.
-        with transaction.atomic():
-            span = get_span_for_user(request, pk, lock=True)
-            article = span.article
-            form = SpanUpdateForm(request.POST, span=span)
-            if not form.is_valid():
-                # A change that may not be made is refused as such, whatever the form says (span_update checks
-                # the same rule for a valid form, so a save reads the writer's standing once).
-                services.check_span_change(span=span, user=request.user)
-                return _error(request, article, 400, _form_message(form), target)
-            data = form.cleaned_data
-            kept = [
-                EvidenceRef(article_id=item.article_id, start=item.start, end=item.end, quote=item.quote)
-                for item in span.evidence.all()
-                if item.pk in data["keep"]
-            ]
-            evidence = list(dict.fromkeys(kept + data["evidence"]))
-            along = answer_along(article=article, user=request.user, start=span.start, end=span.end)
-            change = {"label": data["label"], "note": data["note"], "evidence": evidence}
-            services.span_update(span=span, user=request.user, **change, along=along)
+        change = {"label": data["label"], "note": data["note"], "evidence": evidence}
+        services.span_update(span=span, user=request.user, **change, along=along)
     except REFUSALS as exc:
         return _error(request, article, *refusal(exc), target)
     return _saved(request, article, span, "span-updated", with_evidence=bool(evidence), along=along)
@@ -302,12 +299,11 @@ def _update_span(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def delete_span(request: HttpRequest, pk: int) -> HttpResponse:
+    span = get_span_for_user(request, pk, with_evidence=False)
+    article = span.article
+    along = answer_along(article=article, user=request.user, start=span.start, end=span.end)
     try:
-        with transaction.atomic():  # as in post_span
-            span = get_span_for_user(request, pk, with_evidence=False, lock=True)
-            article = span.article
-            along = answer_along(article=article, user=request.user, start=span.start, end=span.end)
-            services.span_delete(span=span, user=request.user, along=along)
+        services.span_delete(span=span, user=request.user, along=along)
     except Refused as exc:
         return _error(request, article, *refusal(exc), f"span-{span.pk}-error")
     region = (span.start, span.end)
