@@ -605,8 +605,9 @@ def _write_groups(updates: list[tuple[ClaimGroup, dict]], created: list[ClaimGro
     columns = ", ".join(quote(name) for name in ["id"] + [f.column for f in fields])
     changes = ", ".join(f"{quote(name)} = excluded.{quote(name)}" for name in GROUPING_COLUMNS)
     pk, version = quote("id"), quote("version")
+    # Names from the model's own metadata, quoted by the backend; every value is a parameter.
     sql = (
-        f"INSERT INTO {table} ({columns}) VALUES {', '.join(values)} ON CONFLICT ({pk}) DO UPDATE "
+        f"INSERT INTO {table} ({columns}) VALUES {', '.join(values)} ON CONFLICT ({pk}) DO UPDATE "  # nosec B608
         f"SET {changes}, {version} = {table}.{version} + 1 RETURNING {pk}, {version}"
     )
     with connection.cursor() as cursor:
