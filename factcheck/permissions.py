@@ -26,14 +26,19 @@ def _parse(names: str | None) -> set[str]:
     return set(json.loads(names)) if names else set()
 
 
+# The two annotations permission_names() adds, by which the user's permission sets travel to the backend.
+PERMISSION_NAMES = ("user_perm_names", "group_perm_names")
+
+
 def permission_names(user: str = "pk") -> dict:
     """Annotations for rows that carry a user's id in `user`: their own permissions' and their groups' names.
 
     The session's row reads them along with its user (factcheck/identity), the backend below for a user alone.
     """
+    own, groups = PERMISSION_NAMES
     return {
-        "user_perm_names": _names(Permission.objects.filter(user=OuterRef(user))),
-        "group_perm_names": _names(Permission.objects.filter(group__user=OuterRef(user))),
+        own: _names(Permission.objects.filter(user=OuterRef(user))),
+        groups: _names(Permission.objects.filter(group__user=OuterRef(user))),
     }
 
 
@@ -54,10 +59,10 @@ class OneQueryModelBackend(ModelBackend):
 
     def _with_permissions(self, user):
         """`user` with ModelBackend's three permission caches filled from its annotations, as it would fill them."""
-        if "user_perm_names" not in user.__dict__:  # filled already (the session's user, asked for twice)
+        own, groups = PERMISSION_NAMES
+        if own not in user.__dict__:  # filled already (the session's user, asked for twice)
             return user if self.user_can_authenticate(user) else None
-        user_perms = _parse(user.__dict__.pop("user_perm_names"))
-        group_perms = _parse(user.__dict__.pop("group_perm_names"))
+        user_perms, group_perms = _parse(user.__dict__.pop(own)), _parse(user.__dict__.pop(groups))
         # A superuser has every permission, not only those granted: ModelBackend loads all of them when asked.
         # The user and group halves are kept too, so get_user_permissions() and get_group_permissions() agree
         # with the whole set and ask nothing.

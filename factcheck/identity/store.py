@@ -8,9 +8,7 @@ from django.contrib.sessions.backends.db import SessionStore as DBStore
 from django.core.exceptions import SuspiciousOperation
 from django.utils import timezone
 
-from factcheck.permissions import permission_names
-
-PERMISSION_NAMES = tuple(permission_names())
+from factcheck.permissions import PERMISSION_NAMES, permission_names
 
 
 class SessionStore(DBStore):
