@@ -298,6 +298,8 @@ def _chain_read(article: Article, low: int, high: int, seen_spans: list[int], se
     span_rows = spans.values_list(Value("s"), *columns, nothing, "reviewer_id", "group_id")
     if not along:
         return groups.union(span_rows, all=True)
+    if len(along) > len(ALONG_SLOTS):
+        raise ValueError(f"A chain read carries at most {len(ALONG_SLOTS)} expressions along.")
     # One more row, from the article's own: the expressions carried along, as text in the text columns.
     carried = dict(zip(ALONG_SLOTS, along, strict=False))
     columns = [
@@ -356,8 +358,6 @@ def overlap_chain(
     `first`: that first read, compiled before the caller took the lock (first_chain_read, with the same
     `along`).
     """
-    if along is not None and len(along.expressions) > len(ALONG_SLOTS):
-        raise ValueError(f"A chain read carries at most {len(ALONG_SLOTS)} expressions along.")
     threshold, measure = min_overlap(), overlap_measure()
     fetched: dict[int, _SpanRow] = {}
     groups: dict[int, ClaimGroup] = {}
