@@ -171,30 +171,26 @@ def span_update(
     """
     first = first_chain_read(article=span.article, start=span.start, end=span.end, along=along)  # as in span_create
     with transaction.atomic():
-        return _span_update(span, user, label, note, evidence, discussion_change, along, first)
-
-
-def _span_update(span: Span, user, label: str, note: str, evidence, discussion_change: bool, along, first) -> Span:
-    check_span_change(span=span, user=user, editor_may=True, discussion_change=discussion_change)
-    _check_label(label)
-    # The article's lock before any span row: a regrouping holds it while it updates spans' groups, so a
-    # writer locking a span first and the article second could deadlock with it (PostgreSQL saw it).
-    story = lock_article(span.article)
-    span.label = label
-    span.note = note if note.strip() else ""
-    span.save(update_fields=["label", "note", "updated_at"])
-    if evidence is not None:
-        evidence = list(evidence)
-        # Unchanged evidence (a label or note edited) is left alone: no rows deleted and written again.
-        # span.evidence is the view's prefetched list when there is one.
-        before = sorted((e.article_id, e.start, e.end, e.quote) for e in span.evidence.all())
-        if before != sorted((e.article_id, e.start, e.end, e.quote) for e in evidence):
-            rows = _evidence_rows(span, evidence)
-            span.evidence.all().delete()
-            bulk_create_with_history(rows, Evidence)
-    where = {"start": span.start, "end": span.end, "reviewer_id": span.reviewer_id, "span_pk": span.pk}
-    regroup_around(article=span.article, **where, story=story, along=along, first=first)
-    return span
+        check_span_change(span=span, user=user, editor_may=True, discussion_change=discussion_change)
+        _check_label(label)
+        # The article's lock before any span row: a regrouping holds it while it updates spans' groups, so a
+        # writer locking a span first and the article second could deadlock with it (PostgreSQL saw it).
+        story = lock_article(span.article)
+        span.label = label
+        span.note = note if note.strip() else ""
+        span.save(update_fields=["label", "note", "updated_at"])
+        if evidence is not None:
+            evidence = list(evidence)
+            # Unchanged evidence (a label or note edited) is left alone: no rows deleted and written again.
+            # span.evidence is the view's prefetched list when there is one.
+            before = sorted((e.article_id, e.start, e.end, e.quote) for e in span.evidence.all())
+            if before != sorted((e.article_id, e.start, e.end, e.quote) for e in evidence):
+                rows = _evidence_rows(span, evidence)
+                span.evidence.all().delete()
+                bulk_create_with_history(rows, Evidence)
+        where = {"start": span.start, "end": span.end, "reviewer_id": span.reviewer_id, "span_pk": span.pk}
+        regroup_around(article=span.article, **where, story=story, along=along, first=first)
+        return span
 
 
 def span_delete(*, span: Span, user, along: ReadAlong | None = None) -> None:
