@@ -449,3 +449,20 @@ def test_the_chain_read_compiled_before_the_lock_returns_what_the_queryset_retur
     rows = compiled(query)()
     assert rows == list(query)
     assert {row[0] for row in rows} == {"g", "s", "a"}
+
+
+def test_an_answer_read_on_its_own_is_the_one_the_write_carried(alice, bob):
+    """save_answer without a carried read (along=None) reads the same expressions in a query of its own."""
+    from factcheck.review.services import span_update
+    from factcheck.review.workspace import answer_along, save_answer
+
+    article = make_story("Answers alone", bodies=[long_report(20), "Another."]).articles.order_by("pk").first()
+    mark_in_bulk(article, [alice, bob], 20)
+    span = Span.objects.filter(article=article, reviewer=alice).order_by("start").first()
+    along = answer_along(article=article, user=alice, start=span.start, end=span.end)
+    span_update(span=span, user=alice, label="unsupported", note="Checked.", along=along)
+    assert along.values is not None
+    where = {"article": article, "user": alice, "start": span.start, "end": span.end, "span": span}
+    carried, alone = save_answer(**where, along=along), save_answer(**where)
+    assert (carried.parts, carried.total, carried.entry) == (alone.parts, alone.total, alone.entry)
+    assert [c.count for c in carried.counts] == [c.count for c in alone.counts] and carried.entry["note"] == "Checked."

@@ -277,8 +277,8 @@ def save_answer(
     # Read before the new span was stored when the write carried it: it is added below.
     pending = created and along.values is not None
     if along.values is None:
-        texts = {f"v{n}": Cast(expression, TextField()) for n, expression in enumerate(along.expressions)}
-        along.values = list(Article.objects.filter(pk=article.pk).values_list(*texts.values()).get())
+        texts = [Cast(expression, TextField()) for expression in along.expressions]
+        along.values = list(Article.objects.filter(pk=article.pk).values_list(*texts).get())
     near_json, tallies_json, *following = along.values
     near = [SpanRow(**values) for values in json.loads(near_json or "[]")]
     tallies = json.loads(tallies_json)
@@ -286,7 +286,7 @@ def save_answer(
     own_counts = Counter(tallies)
     if pending:
         name = user.get_username()
-        near.append(SpanRow(*(getattr(span, field) for field in SPAN_ROW_FIELDS), reviewer_name=name))
+        near.append(SpanRow(*(getattr(span, attr) for attr in SPAN_ROW_FIELDS), reviewer_name=name))
         shown, own_counts[span.label] = shown + 1, own_counts[span.label] + 1
     next_pk = int(following[0]) if following and following[0] is not None else None
     near.sort(key=lambda row: (row.start, row.end, row.pk))
